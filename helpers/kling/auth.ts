@@ -1,0 +1,50 @@
+import { SignJWT } from 'jose';
+
+/**
+ * The API's JWT (contract §1): HS256 signed with the secret key, `iss` = access key, `exp` and `nbf` in Unix
+ * seconds, no other claims (the official samples set no `iat` or `jti`).
+ */
+
+export interface Credentials {
+  accessKey: string;
+  secretKey: string;
+}
+
+export interface TokenOptions {
+  /** The official sample's lifetime: 30 minutes. */
+  lifetimeSeconds?: number;
+  /** The official sample's skew allowance: `nbf` = now − 5 s. */
+  notBeforeSkewSeconds?: number;
+  /** Re-sign this long before `exp`, so no request leaves with a token about to expire in flight. */
+  refreshMarginSeconds?: number;
+  now?: () => number;
+}
+
+export type TokenSource = () => Promise<string>;
+
+export async function signToken(credentials: Credentials, nowMs: number, lifetimeSeconds = 1800, skewSeconds = 5): Promise<string> {
+  const now = Math.floor(nowMs / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(credentials.accessKey)
+    .setExpirationTime(now + lifetimeSeconds)
+    .setNotBefore(now - skewSeconds)
+    .sign(new TextEncoder().encode(credentials.secretKey));
+}
+
+/** A cached token, signed again once it is within the refresh margin of its expiry. */
+export function createTokenSource(credentials: Credentials, options: TokenOptions = {}): TokenSource {
+  const lifetime = options.lifetimeSeconds ?? 1800;
+  const skew = options.notBeforeSkewSeconds ?? 5;
+  const margin = options.refreshMarginSeconds ?? 60;
+  const now = options.now ?? Date.now;
+  let cached: { token: string; expiresAtMs: number } | undefined;
+  return async () => {
+    const at = now();
+    if (cached === undefined || at >= cached.expiresAtMs - margin * 1000) {
+      const token = await signToken(credentials, at, lifetime, skew);
+      cached = { token, expiresAtMs: (Math.floor(at / 1000) + lifetime) * 1000 };
+    }
+    return cached.token;
+  };
+}

@@ -1,0 +1,197 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { z } from 'zod';
+import type { TokenSource } from './auth.ts';
+import {
+  CreateOutcomeUnknownError,
+  KlingApiError,
+  NoAnswerError,
+  RequestNotSentError,
+  ResponseShapeError,
+  type Stage,
+} from './errors.ts';
+import { familyPath, type Family } from './families.ts';
+import { createFetchContext, lateBound, type FetchContext, type RequestInit, type Response } from './http-context.ts';
+import { networkErrorCode, provablyNotSent } from './network-errors.ts';
+import type { RequestByFamily } from './request-schemas.ts';
+import {
+  createEnvelope,
+  envelopeHead,
+  listEnvelope,
+  parseResponse,
+  taskEnvelope,
+  type CreatedTask,
+  type Drift,
+  type Task,
+} from './response-schemas.ts';
+import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
+
+/** Contract §0: the global host. The one place it is named; every call site takes the configured base URL. */
+export const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
+
+export interface KlingClientOptions {
+  token: TokenSource;
+  baseUrl?: string;
+  http?: FetchContext;
+  sleep?: Sleep;
+  now?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** Per request. A create that times out is an unknown outcome, never a retry. */
+  timeoutMs?: number;
+  onRetry?: (stage: Stage, error: unknown, attempt: number, delayMs: number) => void;
+}
+
+/** What the server said, with the envelope details the evidence keeps. */
+export interface Answer<T> {
+  value: T;
+  httpStatus: number;
+  requestId: string | undefined;
+  drift: Drift[];
+  /** The parsed JSON body as received. */
+  body: unknown;
+}
+
+interface RawAnswer {
+  httpStatus: number;
+  json: unknown;
+  retryAfterMs: number | undefined;
+}
+
+export class KlingClient {
+  readonly baseUrl: string;
+  private readonly fetch;
+  private readonly token: TokenSource;
+  private readonly sleep: Sleep;
+  private readonly now: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly onRetry: KlingClientOptions['onRetry'];
+
+  constructor(options: KlingClientOptions) {
+    this.baseUrl = (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, '');
+    this.fetch = lateBound(options.http ?? createFetchContext());
+    this.token = options.token;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.now = options.now ?? Date.now;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.onRetry = options.onRetry;
+  }
+
+  /**
+   * One POST, never retried: every create is billable (the plan, ground rule 1). A create that may have reached
+   * the server without a readable answer is a CreateOutcomeUnknownError, for the caller to resolve by lookup.
+   */
+  async create<F extends Family>(family: F, body: RequestByFamily[F]): Promise<Answer<CreatedTask>> {
+    let raw: RawAnswer;
+    try {
+      raw = await this.send('create', familyPath(family), { method: 'POST', body: JSON.stringify(body) });
+    } catch (error) {
+      if (error instanceof NoAnswerError) throw new CreateOutcomeUnknownError('no-answer', error.reason);
+      throw error;
+    }
+    if (raw.json === undefined) {
+      throw new CreateOutcomeUnknownError('unreadable-response', `HTTP ${raw.httpStatus} with a body that is not JSON`);
+    }
+    this.throwIfError('create', raw);
+    const parsed = parseResponse(createEnvelope, raw.json);
+    if (!parsed.ok) {
+      throw new CreateOutcomeUnknownError('response-shape', 'accepted with code 0, but the task cannot be read', parsed.problems);
+    }
+    return { value: parsed.value.data, httpStatus: raw.httpStatus, requestId: parsed.value.request_id, drift: parsed.drift, body: raw.json };
+  }
+
+  /** Query one task by its task_id; retried with backoff on transient failures. */
+  async query(family: Family, taskId: string): Promise<Answer<Task>> {
+    return this.getTask('query', family, taskId);
+  }
+
+  /**
+   * Find a task by the caller's external_task_id (contract §2: the single-task query takes either id in the
+   * path). Undefined when the API says there is no such task.
+   */
+  async lookupByExternalId(family: Family, externalTaskId: string): Promise<Answer<Task> | undefined> {
+    try {
+      return await this.getTask('lookup', family, externalTaskId);
+    } catch (error) {
+      if (error instanceof KlingApiError && (error.httpStatus === 404 || error.code === 1203)) return undefined;
+      throw error;
+    }
+  }
+
+  async list(family: Family, page: { pageNum?: number; pageSize?: number } = {}): Promise<Answer<Task[]>> {
+    const query = new URLSearchParams({ pageNum: String(page.pageNum ?? 1), pageSize: String(page.pageSize ?? 30) });
+    return this.getWithRetry('list', `${familyPath(family)}?${query.toString()}`, listEnvelope);
+  }
+
+  private async getTask(stage: 'query' | 'lookup', family: Family, id: string): Promise<Answer<Task>> {
+    return this.getWithRetry(stage, `${familyPath(family)}/${encodeURIComponent(id)}`, taskEnvelope);
+  }
+
+  private async getWithRetry<T>(
+    stage: Stage,
+    path: string,
+    schema: z.ZodType<{ data: T; request_id?: string | undefined }>,
+  ): Promise<Answer<T>> {
+    return withRetry(
+      async () => {
+        const raw = await this.send(stage, path, { method: 'GET' });
+        if (raw.json === undefined) throw new NoAnswerError(stage, `HTTP ${raw.httpStatus} with a body that is not JSON`);
+        this.throwIfError(stage, raw);
+        const parsed = parseResponse(schema, raw.json);
+        if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
+        return { value: parsed.value.data, httpStatus: raw.httpStatus, requestId: parsed.value.request_id, drift: parsed.drift, body: raw.json };
+      },
+      {
+        policy: this.retry,
+        sleep: this.sleep,
+        onRetry: (error, attempt, ms) => this.onRetry?.(stage, error, attempt, ms),
+      },
+    );
+  }
+
+  /** Decide on `code`, not only the HTTP status: a non-zero code under HTTP 200 is a failure (contract §5). */
+  private throwIfError(stage: Stage, raw: RawAnswer): void {
+    const parsed = envelopeHead.safeParse(raw.json);
+    const code = parsed.success ? parsed.data.code : undefined;
+    if (code === 0 && raw.httpStatus < 400) return;
+    throw new KlingApiError(
+      stage,
+      raw.httpStatus,
+      code,
+      parsed.success ? parsed.data.message : undefined,
+      parsed.success ? parsed.data.request_id : undefined,
+      raw.retryAfterMs,
+    );
+  }
+
+  private async send(stage: Stage, path: string, init: RequestInit): Promise<RawAnswer> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.token()}`,
+      accept: 'application/json',
+    };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(`${this.baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await response.text();
+    } catch (error) {
+      const code = networkErrorCode(error);
+      if (provablyNotSent(error)) throw new RequestNotSentError(stage, code);
+      throw new NoAnswerError(stage, code);
+    }
+    return {
+      httpStatus: response.status,
+      json: parseJson(text),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()),
+    };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

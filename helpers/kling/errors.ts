@@ -1,0 +1,91 @@
+import type { Drift } from './response-schemas.ts';
+import type { Finding } from './findings.ts';
+
+export type Stage = 'create' | 'query' | 'lookup' | 'list' | 'download';
+
+/** The API answered with a non-zero `code` (or an error status). Carries everything the classifier needs. */
+export class KlingApiError extends Error {
+  override readonly name = 'KlingApiError';
+  constructor(
+    readonly stage: Stage,
+    readonly httpStatus: number,
+    readonly code: number | undefined,
+    readonly klingMessage: string | undefined,
+    readonly requestId: string | undefined,
+    readonly retryAfterMs?: number,
+  ) {
+    super(
+      `${stage}: HTTP ${httpStatus}${code === undefined ? '' : `, code ${code}`}${klingMessage ? `: ${klingMessage}` : ''}${requestId ? ` (request_id ${requestId})` : ''}`,
+    );
+  }
+}
+
+/** The request provably never reached the server (the connection was never made): nothing can have been billed. */
+export class RequestNotSentError extends Error {
+  override readonly name = 'RequestNotSentError';
+  constructor(
+    readonly stage: Stage,
+    readonly reason: string,
+  ) {
+    super(`${stage}: request not sent (${reason})`);
+  }
+}
+
+/** A request that may have reached the server but whose answer never arrived or could not be read. */
+export class NoAnswerError extends Error {
+  override readonly name = 'NoAnswerError';
+  constructor(
+    readonly stage: Stage,
+    readonly reason: string,
+  ) {
+    super(`${stage}: no readable answer (${reason})`);
+  }
+}
+
+/**
+ * A create that was sent and whose outcome is unknown: the task may exist and may be billed. It must be resolved
+ * by looking the task up through its external_task_id, never by creating again.
+ */
+export class CreateOutcomeUnknownError extends Error {
+  override readonly name = 'CreateOutcomeUnknownError';
+  constructor(
+    readonly reason: 'no-answer' | 'unreadable-response' | 'response-shape',
+    readonly detail: string,
+    readonly problems: readonly Finding[] = [],
+  ) {
+    super(`create: outcome unknown, the task may exist (${detail}); look it up by external_task_id before any new create`);
+  }
+}
+
+/** A readable answer whose required fields are broken (drift that the harness cannot work with). */
+export class ResponseShapeError extends Error {
+  override readonly name = 'ResponseShapeError';
+  constructor(
+    readonly stage: Stage,
+    readonly problems: readonly Finding[],
+    readonly drift: readonly Drift[],
+  ) {
+    super(`${stage}: response shape differs from the contract: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+  }
+}
+
+export class PollTimeoutError extends Error {
+  override readonly name = 'PollTimeoutError';
+  constructor(
+    readonly taskId: string,
+    readonly lastStatus: string,
+    readonly elapsedMs: number,
+  ) {
+    super(`task ${taskId} still '${lastStatus}' after ${Math.round(elapsedMs / 1000)} s; gave up polling (it may still finish: query it later)`);
+  }
+}
+
+export class DownloadError extends Error {
+  override readonly name = 'DownloadError';
+  constructor(
+    readonly reason: string,
+    readonly httpStatus?: number,
+  ) {
+    super(`download: ${reason}`);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Observation, ObservedStage } from './classifier.ts';
+import {
+  CreateOutcomeUnknownError,
+  DownloadError,
+  KlingApiError,
+  NoAnswerError,
+  PollTimeoutError,
+  RequestNotSentError,
+  ResponseShapeError,
+} from './errors.ts';
+import { describeFindings } from './findings.ts';
+import type { Task } from './response-schemas.ts';
+
+/** What the classifier needs to know about a thrown error. Unknown errors are ours: harness-error. */
+export function observeError(error: unknown, stage: ObservedStage): Observation {
+  if (error instanceof KlingApiError) {
+    return { stage, httpStatus: error.httpStatus, code: error.code, message: error.klingMessage };
+  }
+  if (error instanceof CreateOutcomeUnknownError) {
+    return error.reason === 'response-shape'
+      ? { stage, responseShapeBroken: true, message: describeFindings(error.problems) }
+      : { stage, network: 'no-answer', message: error.detail };
+  }
+  if (error instanceof ResponseShapeError) return { stage, responseShapeBroken: true, message: describeFindings(error.problems) };
+  if (error instanceof RequestNotSentError) return { stage, network: 'not-sent', message: error.reason };
+  if (error instanceof NoAnswerError) return { stage, network: 'no-answer', message: error.reason };
+  if (error instanceof PollTimeoutError) return { stage, network: 'timeout', message: error.message };
+  if (error instanceof DownloadError) return { stage, network: 'no-answer', httpStatus: error.httpStatus, message: error.reason };
+  return { stage, message: error instanceof Error ? error.message : String(error) };
+}
+
+export function observeTask(task: Task, stage: ObservedStage = 'query'): Observation {
+  return { stage, taskStatus: task.task_status, taskStatusMsg: task.task_status_msg };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { KlingApiError, NoAnswerError, RequestNotSentError, ResponseShapeError } from '../../helpers/kling/errors.ts';
+import { DEFAULT_RETRY, parseRetryAfter, retryDelay } from '../../helpers/kling/retry.ts';
+
+const api = (status: number, code?: number, retryAfterMs?: number) => new KlingApiError('query', status, code, 'm', 'r', retryAfterMs);
+
+describe('Client | retry decision', () => {
+  it.each([
+    ['network: not sent', new RequestNotSentError('query', 'ECONNREFUSED'), 1000],
+    ['network: no answer', new NoAnswerError('query', 'ECONNRESET'), 1000],
+    ['500/5000', api(500, 5000), 1000],
+    ['503/5001', api(503, 5001), 1000],
+    ['504/5002', api(504, 5002), 1000],
+    ['429/1302', api(429, 1302), 1000],
+    ['429/1303 with Retry-After 7 s', api(429, 1303, 7000), 7000],
+    ['429 without a code', api(429), 1000],
+  ])('retries %s', (_name, error, expected) => {
+    expect(retryDelay(error, 1, DEFAULT_RETRY)).toBe(expected);
+  });
+
+  it.each([
+    ['400/1201', api(400, 1201)],
+    ['400/1200', api(400, 1200)],
+    ['401/1004', api(401, 1004)],
+    ['429/1100 account exception', api(429, 1100)],
+    ['429/1101 arrears', api(429, 1101)],
+    ['429/1102 balance', api(429, 1102)],
+    ['429/1304 IP whitelist', api(429, 1304)],
+    ['403/1103', api(403, 1103)],
+    ['404/1203', api(404, 1203)],
+    ['a shape error', new ResponseShapeError('query', [], [])],
+    ['anything else', new Error('bug')],
+  ])('never retries %s', (_name, error) => {
+    expect(retryDelay(error, 1, DEFAULT_RETRY)).toBeUndefined();
+  });
+
+  it('backs off exponentially up to the cap', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay(api(500, 5000), n, DEFAULT_RETRY))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-11-24T10:00:00Z');
+    expect(parseRetryAfter('12', now)).toBe(12_000);
+    expect(parseRetryAfter('Tue, 24 Nov 2026 10:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
