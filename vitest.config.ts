@@ -6,9 +6,6 @@ export default defineConfig({
     // loopback-only.ts refuses every socket that is not on loopback, in every test file, so no test can
     // reach a real Kling host by mistake.
     setupFiles: ['allure-vitest/setup', 'specs/setup/loopback-only.ts'],
-    reporters: [
-      'default',
-      ['allure-vitest/reporter', { resultsDir: 'reports/allure-results', reportMatchers: false }],
-    ],
+    reporters: ['default', ['allure-vitest/reporter', { resultsDir: 'reports/allure-results', reportMatchers: false }]],
   },
 });

@@ -66,7 +66,8 @@ function classifyCode(o: Observation, code: number): Classified | undefined {
   if (code === 1202) return done('harness-error', `wrong HTTP method for the endpoint (code 1202): a harness bug${said}`);
   if (code === 1203) {
     // At create the one resource a body names is the model (§6: "resource not found (e.g. the model)").
-    if (MODEL.test(msg) || o.stage === 'create') return done('model-policy-mismatch', `resource not found at create, read as the model (code 1203)${said}`);
+    if (MODEL.test(msg) || o.stage === 'create')
+      return done('model-policy-mismatch', `resource not found at create, read as the model (code 1203)${said}`);
     return done('harness-error', `resource not found (code 1203)${said}`);
   }
   if (code === 1300 || code === 1301) return done('moderation-content-risk', `policy triggered at submit (code ${code})${said}`);
@@ -86,8 +87,12 @@ function classifyStatus(status: number, message: string | undefined): Classified
 
 export function classify(o: Observation): Classified {
   if (o.stage === 'preflight') {
-    if (o.preflight === 'asset') return done('asset-quality', `the local asset floor refused the image${o.message ? `: ${o.message}` : ''}; replace the asset`);
-    return done('harness-error', `the row's own payload failed the ${o.preflight ?? 'preflight'} check${o.message ? `: ${o.message}` : ''}`);
+    if (o.preflight === 'asset')
+      return done('asset-quality', `the local asset floor refused the image${o.message ? `: ${o.message}` : ''}; replace the asset`);
+    return done(
+      'harness-error',
+      `the row's own payload failed the ${o.preflight ?? 'preflight'} check${o.message ? `: ${o.message}` : ''}`,
+    );
   }
   if (o.taskStatus === 'succeed') return done('success', 'the task reached succeed');
   if (o.taskStatus === 'failed') return classifyFailedTask(o.taskStatusMsg);

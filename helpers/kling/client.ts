@@ -1,14 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { TokenSource } from './auth.ts';
-import {
-  CreateOutcomeUnknownError,
-  KlingApiError,
-  NoAnswerError,
-  RequestNotSentError,
-  ResponseShapeError,
-  type Stage,
-} from './errors.ts';
+import { CreateOutcomeUnknownError, KlingApiError, NoAnswerError, RequestNotSentError, ResponseShapeError, type Stage } from './errors.ts';
 import { familyPath, type Family } from './families.ts';
 import { createFetchContext, lateBound, type FetchContext, type RequestInit, type Response } from './http-context.ts';
 import { networkErrorCode, provablyNotSent } from './network-errors.ts';
@@ -97,7 +90,13 @@ export class KlingClient {
     if (!parsed.ok) {
       throw new CreateOutcomeUnknownError('response-shape', 'accepted with code 0, but the task cannot be read', parsed.problems);
     }
-    return { value: parsed.value.data, httpStatus: raw.httpStatus, requestId: parsed.value.request_id, drift: parsed.drift, body: raw.json };
+    return {
+      value: parsed.value.data,
+      httpStatus: raw.httpStatus,
+      requestId: parsed.value.request_id,
+      drift: parsed.drift,
+      body: raw.json,
+    };
   }
 
   /** Query one task by its task_id; retried with backoff on transient failures. */
@@ -139,7 +138,13 @@ export class KlingClient {
         this.throwIfError(stage, raw);
         const parsed = parseResponse(schema, raw.json);
         if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
-        return { value: parsed.value.data, httpStatus: raw.httpStatus, requestId: parsed.value.request_id, drift: parsed.drift, body: raw.json };
+        return {
+          value: parsed.value.data,
+          httpStatus: raw.httpStatus,
+          requestId: parsed.value.request_id,
+          drift: parsed.drift,
+          body: raw.json,
+        };
       },
       {
         policy: this.retry,

@@ -76,7 +76,9 @@ export class PollTimeoutError extends Error {
     readonly lastStatus: string,
     readonly elapsedMs: number,
   ) {
-    super(`task ${taskId} still '${lastStatus}' after ${Math.round(elapsedMs / 1000)} s; gave up polling (it may still finish: query it later)`);
+    super(
+      `task ${taskId} still '${lastStatus}' after ${Math.round(elapsedMs / 1000)} s; gave up polling (it may still finish: query it later)`,
+    );
   }
 }
 

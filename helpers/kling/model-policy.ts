@@ -76,7 +76,10 @@ export function checkPolicy(family: Family, body: PolicySubject, approvals: Appr
   const model = body.model_name;
   if (model === undefined) {
     if (policy.omitted === 'refused') {
-      refusals.push({ field: 'model_name', message: `must be set explicitly on ${family}; the policy allows ${policy.allowed.join(', ')}` });
+      refusals.push({
+        field: 'model_name',
+        message: `must be set explicitly on ${family}; the policy allows ${policy.allowed.join(', ')}`,
+      });
     }
   } else {
     const approval = policy.needsApproval[model];
@@ -89,7 +92,10 @@ export function checkPolicy(family: Family, body: PolicySubject, approvals: Appr
         });
       }
     } else if (!policy.allowed.includes(model)) {
-      refusals.push({ field: 'model_name', message: `'${model}' is not allowed on ${family}; the policy allows ${policy.allowed.join(', ') || 'none'}` });
+      refusals.push({
+        field: 'model_name',
+        message: `'${model}' is not allowed on ${family}; the policy allows ${policy.allowed.join(', ') || 'none'}`,
+      });
     }
   }
 

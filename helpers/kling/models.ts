@@ -23,15 +23,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 /** §3b, "new" doc snapshot: the union of every snapshot, because the live round settles which one holds. */
 export const MODELS_BY_FAMILY: Readonly<Record<Family, readonly ModelName[]>> = {
   'omni-video': ['kling-video-o1', 'kling-v3-omni'],
-  text2video: [
-    'kling-v1',
-    'kling-v1-6',
-    'kling-v2-master',
-    'kling-v2-1-master',
-    'kling-v2-5-turbo',
-    'kling-v2-6',
-    'kling-v3',
-  ],
+  text2video: ['kling-v1', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'],
   image2video: [
     'kling-v1',
     'kling-v1-5',
@@ -55,8 +47,7 @@ export const DEFAULT_MODEL: Readonly<Record<Family, ModelName>> = {
 };
 
 const FIVE_OR_TEN = ['5', '10'] as const;
-const range = (from: number, to: number): string[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 /** §3c: durations (strings, in seconds) each model accepts. O1 is 3–10; v3 and v3-omni are 3–15. */
 export const DURATIONS_BY_MODEL: Readonly<Record<ModelName, readonly string[]>> = {

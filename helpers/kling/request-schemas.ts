@@ -29,9 +29,7 @@ const axis = z.number().min(-10).max(10);
 export const cameraControl = z
   .strictObject({
     type: z.enum(['simple', 'down_back', 'forward_up', 'right_turn_forward', 'left_turn_forward']),
-    config: z
-      .strictObject({ horizontal: axis, vertical: axis, pan: axis, tilt: axis, roll: axis, zoom: axis })
-      .optional(),
+    config: z.strictObject({ horizontal: axis, vertical: axis, pan: axis, tilt: axis, roll: axis, zoom: axis }).optional(),
   })
   .superRefine((value, ctx) => {
     // §3d: config only with `simple`, and then exactly one non-zero axis.
@@ -45,7 +43,9 @@ export const cameraControl = z
       ctx.addIssue({ code: 'custom', path: ['config'], message: "is required when type is 'simple'" });
       return;
     }
-    const nonZero = Object.entries(value.config).filter(([, v]) => v !== 0).map(([k]) => k);
+    const nonZero = Object.entries(value.config)
+      .filter(([, v]) => v !== 0)
+      .map(([k]) => k);
     if (nonZero.length !== 1) {
       ctx.addIssue({
         code: 'custom',

@@ -120,9 +120,7 @@ export function describeDrift(schema: z.ZodType, value: unknown, path: PropertyK
   return drift;
 }
 
-export type ParsedResponse<T> =
-  | { ok: true; value: T; drift: Drift[] }
-  | { ok: false; problems: Finding[]; drift: Drift[] };
+export type ParsedResponse<T> = { ok: true; value: T; drift: Drift[] } | { ok: false; problems: Finding[]; drift: Drift[] };
 
 export function parseResponse<T>(schema: z.ZodType<T>, json: unknown): ParsedResponse<T> {
   const drift = describeDrift(schema, json);

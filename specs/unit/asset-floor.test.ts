@@ -38,9 +38,24 @@ describe('Scaffold | asset floor', () => {
   });
 
   it.each([
-    ['a GIF', Buffer.from('GIF89a\x00\x02\x00\x02\x00\x00\x00;', 'latin1'), 'format', 'image is GIF content; the API takes JPEG or PNG only'],
-    ['a WebP', Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 ', 'latin1'), Buffer.alloc(24)]), 'format', 'the API takes JPEG or PNG only'],
-    ['text with a .png name', Buffer.from('hello, not an image'), 'format', 'image is unrecognised content; the API takes JPEG or PNG only'],
+    [
+      'a GIF',
+      Buffer.from('GIF89a\x00\x02\x00\x02\x00\x00\x00;', 'latin1'),
+      'format',
+      'image is GIF content; the API takes JPEG or PNG only',
+    ],
+    [
+      'a WebP',
+      Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 ', 'latin1'), Buffer.alloc(24)]),
+      'format',
+      'the API takes JPEG or PNG only',
+    ],
+    [
+      'text with a .png name',
+      Buffer.from('hello, not an image'),
+      'format',
+      'image is unrecognised content; the API takes JPEG or PNG only',
+    ],
     ['a PNG cut inside its header', knownGoodPng.subarray(0, 20), 'header', 'image PNG header is unreadable'],
     ['a JPEG with no frame header', Buffer.from([0xff, 0xd8, 0xff, 0xd9]), 'header', 'image JPG header is unreadable'],
     ['a 299 px side', pngOf(299, 512), 'dimensions', 'image is 299x512 px; both sides must be at least 300 px'],

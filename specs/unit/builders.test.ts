@@ -143,7 +143,12 @@ describe('Scaffold | next-round builders', () => {
   });
 
   it('multi-shot numbers each shot from 1 and sets the total to the sum of the shots', () => {
-    const built = buildOmniMultiShot({ shots: [{ prompt: 'wide', duration: 2 }, { prompt: 'close', duration: 3 }] });
+    const built = buildOmniMultiShot({
+      shots: [
+        { prompt: 'wide', duration: 2 },
+        { prompt: 'close', duration: 3 },
+      ],
+    });
     expect(built.body).toMatchObject({
       multi_shot: true,
       shot_type: 'customize',

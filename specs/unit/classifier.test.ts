@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FAILURE_CLASSES, classify, type Classification, type Observation } from '../../helpers/kling/classifier.ts';
-import { CreateOutcomeUnknownError, KlingApiError, NoAnswerError, PollTimeoutError, RequestNotSentError, ResponseShapeError } from '../../helpers/kling/errors.ts';
+import {
+  CreateOutcomeUnknownError,
+  KlingApiError,
+  NoAnswerError,
+  PollTimeoutError,
+  RequestNotSentError,
+  ResponseShapeError,
+} from '../../helpers/kling/errors.ts';
 import { observeError } from '../../helpers/kling/observe.ts';
 
 /** Every row of the contract's error table (§6), at create time, with a neutral message. */
@@ -51,7 +58,14 @@ describe('Classifier | messages decide within a code', () => {
     [create(400, 1201, 'The model is required for this endpoint'), 'model-policy-mismatch'],
     [create(400, 1201, 'File is not in a valid base64 format'), 'body-shape-mismatch'],
     [create(400, 1201, 'image can not be null'), 'body-shape-mismatch'],
-    [create(400, 1201, 'The resolution or aspect ratio of the input image is invalid. Please ensure it meets the required specifications.'), 'asset-quality'],
+    [
+      create(
+        400,
+        1201,
+        'The resolution or aspect ratio of the input image is invalid. Please ensure it meets the required specifications.',
+      ),
+      'asset-quality',
+    ],
     [create(404, 1203, 'model not found'), 'model-policy-mismatch'],
     [{ stage: 'query', httpStatus: 404, code: 1203, message: 'task not found' }, 'harness-error'],
   ] as [Observation, Classification][])('%j → %s', (observation, expected) => {
@@ -61,7 +75,13 @@ describe('Classifier | messages decide within a code', () => {
 
 describe('Classifier | failed tasks', () => {
   it('the preserved case (task 867314916859576411) is moderation/content-risk, never body-shape', () => {
-    const result = classify({ stage: 'query', httpStatus: 200, code: 0, taskStatus: 'failed', taskStatusMsg: 'Failure to pass the risk control system' });
+    const result = classify({
+      stage: 'query',
+      httpStatus: 200,
+      code: 0,
+      taskStatus: 'failed',
+      taskStatusMsg: 'Failure to pass the risk control system',
+    });
     expect(result.classification).toBe('moderation-content-risk');
     expect(result.classification).not.toBe('body-shape-mismatch');
     expect(result.reason).toBe('task failed at moderation: "Failure to pass the risk control system"');
@@ -78,7 +98,9 @@ describe('Classifier | failed tasks', () => {
   });
 
   it('a failed asset task tells the operator to replace the asset', () => {
-    expect(classify({ stage: 'query', taskStatus: 'failed', taskStatusMsg: 'Image pixel is invalid' }).reason).toContain('replace the asset');
+    expect(classify({ stage: 'query', taskStatus: 'failed', taskStatusMsg: 'Image pixel is invalid' }).reason).toContain(
+      'replace the asset',
+    );
   });
 
   it('succeed is success', () => {
@@ -110,7 +132,11 @@ describe('Classifier | thrown errors, observed', () => {
   it.each([
     [new KlingApiError('create', 400, 1301, 'content security', 'r'), 'create', 'moderation-content-risk'],
     [new CreateOutcomeUnknownError('no-answer', 'ECONNRESET'), 'create', 'environment-auth-transient'],
-    [new CreateOutcomeUnknownError('response-shape', 'no task id', [{ path: 'data.task_id', message: 'required' }]), 'create', 'body-shape-mismatch'],
+    [
+      new CreateOutcomeUnknownError('response-shape', 'no task id', [{ path: 'data.task_id', message: 'required' }]),
+      'create',
+      'body-shape-mismatch',
+    ],
     [new ResponseShapeError('query', [{ path: 'data.task_status', message: 'bad' }], []), 'query', 'body-shape-mismatch'],
     [new RequestNotSentError('create', 'ECONNREFUSED'), 'create', 'environment-auth-transient'],
     [new NoAnswerError('query', 'ECONNRESET'), 'query', 'environment-auth-transient'],

@@ -2,7 +2,13 @@ import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { GLOBAL_BASE_URL, KlingClient, type KlingClientOptions } from '../../helpers/kling/client.ts';
-import { CreateOutcomeUnknownError, KlingApiError, NoAnswerError, RequestNotSentError, ResponseShapeError } from '../../helpers/kling/errors.ts';
+import {
+  CreateOutcomeUnknownError,
+  KlingApiError,
+  NoAnswerError,
+  RequestNotSentError,
+  ResponseShapeError,
+} from '../../helpers/kling/errors.ts';
 import { createFetchContext } from '../../helpers/kling/http-context.ts';
 import { downloadToFile } from '../../helpers/kling/downloader.ts';
 import { createdBody, taskBody } from '../support/kling-bodies.ts';
@@ -35,8 +41,10 @@ async function clientFor(handler: Handler, options: Partial<KlingClientOptions> 
   return { client, sleeps, requests: server.requests };
 }
 
-const error = (status: number, code: number, message: string, headers: Record<string, string> = {}): Handler =>
-  (_req, res) => sendJson(res, status, { code, message, request_id: 'req-err-1' }, headers);
+const error =
+  (status: number, code: number, message: string, headers: Record<string, string> = {}): Handler =>
+  (_req, res) =>
+    sendJson(res, status, { code, message, request_id: 'req-err-1' }, headers);
 
 describe('Client | create', () => {
   it('POSTs the body once to the family path with a Bearer JWT signed by the secret key', async () => {
@@ -71,7 +79,9 @@ describe('Client | create', () => {
 
   it('decides on code: a non-zero code under HTTP 200 is an error carrying code, message and request_id', async () => {
     const { client } = await clientFor(error(200, 1201, 'model_name is invalid'));
-    await expect(client.create('text2video', body)).rejects.toThrow('create: HTTP 200, code 1201: model_name is invalid (request_id req-err-1)');
+    await expect(client.create('text2video', body)).rejects.toThrow(
+      'create: HTTP 200, code 1201: model_name is invalid (request_id req-err-1)',
+    );
   });
 
   it('a connection reset after the request was read is an unknown outcome, not an error to retry', async () => {
@@ -85,12 +95,19 @@ describe('Client | create', () => {
 
   it('a timeout is an unknown outcome', async () => {
     const { client } = await clientFor(() => undefined, { timeoutMs: 150 });
-    await expect(client.create('text2video', body)).rejects.toMatchObject({ name: 'CreateOutcomeUnknownError', reason: 'no-answer', detail: 'TIMEOUT' });
+    await expect(client.create('text2video', body)).rejects.toMatchObject({
+      name: 'CreateOutcomeUnknownError',
+      reason: 'no-answer',
+      detail: 'TIMEOUT',
+    });
   });
 
   it('an answer that is not JSON is an unknown outcome', async () => {
     const { client } = await clientFor((_req, res) => res.writeHead(200).end('<html>gateway</html>'));
-    await expect(client.create('text2video', body)).rejects.toMatchObject({ name: 'CreateOutcomeUnknownError', reason: 'unreadable-response' });
+    await expect(client.create('text2video', body)).rejects.toMatchObject({
+      name: 'CreateOutcomeUnknownError',
+      reason: 'unreadable-response',
+    });
   });
 
   it('code 0 without a task_id is an unknown outcome that names the broken field', async () => {
@@ -122,14 +139,18 @@ describe('Client | query, lookup and list', () => {
 
   it('honours Retry-After on 429/1303', async () => {
     const { client, sleeps } = await clientFor((_req, res, i) =>
-      i === 0 ? sendJson(res, 429, { code: 1303, message: 'parallel task over resource pack limit' }, { 'retry-after': '7' }) : sendJson(res, 200, taskBody('processing')),
+      i === 0
+        ? sendJson(res, 429, { code: 1303, message: 'parallel task over resource pack limit' }, { 'retry-after': '7' })
+        : sendJson(res, 200, taskBody('processing')),
     );
     await client.query('text2video', '1');
     expect(sleeps).toEqual([7000]);
   });
 
   it('retries an answer that is not JSON', async () => {
-    const { client, requests } = await clientFor((_req, res, i) => (i === 0 ? res.writeHead(200).end('{"code":0,') : sendJson(res, 200, taskBody('submitted'))));
+    const { client, requests } = await clientFor((_req, res, i) =>
+      i === 0 ? res.writeHead(200).end('{"code":0,') : sendJson(res, 200, taskBody('submitted')),
+    );
     await client.query('text2video', '1');
     expect(requests).toHaveLength(2);
   });
@@ -164,7 +185,9 @@ describe('Client | query, lookup and list', () => {
 
   it('looks a task up by external_task_id in the path, and says undefined when there is none', async () => {
     const { client, requests } = await clientFor((req, res) =>
-      req.url.endsWith('/row-b-r1') ? sendJson(res, 200, taskBody('processing')) : sendJson(res, 404, { code: 1203, message: 'task not found' }),
+      req.url.endsWith('/row-b-r1')
+        ? sendJson(res, 200, taskBody('processing'))
+        : sendJson(res, 404, { code: 1203, message: 'task not found' }),
     );
     expect((await client.lookupByExternalId('text2video', 'row-b-r1'))?.value.task_status).toBe('processing');
     expect(await client.lookupByExternalId('text2video', 'row-b-r2')).toBeUndefined();
@@ -172,14 +195,18 @@ describe('Client | query, lookup and list', () => {
   });
 
   it('lists with pageNum and pageSize', async () => {
-    const { client, requests } = await clientFor((_req, res) => sendJson(res, 200, { ...taskBody('succeed'), data: [taskBody('succeed').data] }));
+    const { client, requests } = await clientFor((_req, res) =>
+      sendJson(res, 200, { ...taskBody('succeed'), data: [taskBody('succeed').data] }),
+    );
     const answer = await client.list('omni-video', { pageNum: 2, pageSize: 10 });
     expect(answer.value).toHaveLength(1);
     expect(requests[0]?.url).toBe('/v1/videos/omni-video?pageNum=2&pageSize=10');
   });
 
   it('a network failure on query is retried', async () => {
-    const { client, requests } = await clientFor((_req, res, i) => (i === 0 ? res.socket?.destroy() : sendJson(res, 200, taskBody('processing'))));
+    const { client, requests } = await clientFor((_req, res, i) =>
+      i === 0 ? res.socket?.destroy() : sendJson(res, 200, taskBody('processing')),
+    );
     await client.query('text2video', '1');
     expect(requests).toHaveLength(2);
     expect(new NoAnswerError('query', 'x')).toBeInstanceOf(Error);

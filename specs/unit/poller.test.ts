@@ -27,10 +27,15 @@ describe('Client | poller', () => {
   it('starts near 2 s, backs off to the cap, and reports each status change with its elapsed time', async () => {
     const time = fakeTime();
     const changes: StatusChange[] = [];
-    const result = await pollUntilTerminal('t1', scripted(['submitted', 'processing', 'processing', 'processing', 'processing', 'processing', 'succeed']), (a) => a.status, {
-      ...time,
-      onStatus: (c) => changes.push(c),
-    });
+    const result = await pollUntilTerminal(
+      't1',
+      scripted(['submitted', 'processing', 'processing', 'processing', 'processing', 'processing', 'succeed']),
+      (a) => a.status,
+      {
+        ...time,
+        onStatus: (c) => changes.push(c),
+      },
+    );
     expect(time.sleeps).toEqual([2000, 3000, 4500, 6750, 10125, 12000, 12000]);
     expect(changes).toEqual([
       { taskId: 't1', from: undefined, to: 'submitted', elapsedMs: 2000, poll: 1 },

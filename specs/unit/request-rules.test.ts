@@ -16,8 +16,20 @@ const video = { video_url: 'https://cdn.example.test/v.mp4', refer_type: 'featur
 /** [case, family, body, path of the error, a fragment of its message] */
 const REFUSED: [string, Family, unknown, string, string | RegExp][] = [
   // Field names per endpoint (contract §8)
-  ['Omni image_list entry keyed image', 'omni-video', { ...omni, image_list: [{ image: IMG, type: 'first_frame' }] }, 'image_list[0].image', "use 'image_url', not 'image'"],
-  ['multi-image2video entry keyed image_url', 'multi-image2video', { ...mi2v, image_list: [{ image_url: IMG }] }, 'image_list[0].image_url', "use 'image', not 'image_url'"],
+  [
+    'Omni image_list entry keyed image',
+    'omni-video',
+    { ...omni, image_list: [{ image: IMG, type: 'first_frame' }] },
+    'image_list[0].image',
+    "use 'image_url', not 'image'",
+  ],
+  [
+    'multi-image2video entry keyed image_url',
+    'multi-image2video',
+    { ...mi2v, image_list: [{ image_url: IMG }] },
+    'image_list[0].image_url',
+    "use 'image', not 'image_url'",
+  ],
   ['legacy model field', 'text2video', { ...t2v, model: 'kling-v1' }, 'model', "legacy 'model' field silently falls back to kling-v1"],
   ['image_list on text2video', 'text2video', { ...t2v, image_list: [] }, 'image_list', 'is not a text2video field'],
   // Enums
@@ -28,9 +40,21 @@ const REFUSED: [string, Family, unknown, string, string | RegExp][] = [
   ['duration 7 on the default model', 'text2video', { ...t2v, duration: '7' }, 'duration', '"7" is not a duration kling-v1 takes (5, 10)'],
   ['duration 16 on kling-v3-omni', 'omni-video', { ...omni, duration: '16' }, 'duration', 'kling-v3-omni takes (3, 4, 5'],
   ['duration 3 on O1 plain text', 'omni-video', { ...omni, model_name: 'kling-video-o1', duration: '3' }, 'duration', 'only "5" or "10"'],
-  ['unknown model for the family', 'text2video', { ...t2v, model_name: 'kling-v3-omni' }, 'model_name', "'kling-v3-omni' is not a text2video model"],
+  [
+    'unknown model for the family',
+    'text2video',
+    { ...t2v, model_name: 'kling-v3-omni' },
+    'model_name',
+    "'kling-v3-omni' is not a text2video model",
+  ],
   ['model rejected in a live probe', 'text2video', { ...t2v, model_name: 'kling-v3-0' }, 'model_name', 'is not a text2video model'],
-  ['cfg_scale on v2.x', 'text2video', { ...t2v, model_name: 'kling-v2-master', cfg_scale: 0.5 }, 'cfg_scale', 'no kling-v2.x model takes it'],
+  [
+    'cfg_scale on v2.x',
+    'text2video',
+    { ...t2v, model_name: 'kling-v2-master', cfg_scale: 0.5 },
+    'cfg_scale',
+    'no kling-v2.x model takes it',
+  ],
   ['cfg_scale out of range', 'text2video', { ...t2v, cfg_scale: 1.5 }, 'cfg_scale', /<=1/],
   ['sound on a silent model', 'text2video', { ...t2v, sound: 'on' }, 'sound', 'kling-v1 has no sound'],
   ['sound on v2-6 std', 'text2video', { ...t2v, model_name: 'kling-v2-6', sound: 'on' }, 'sound', "needs mode 'pro'"],
@@ -38,43 +62,215 @@ const REFUSED: [string, Family, unknown, string, string | RegExp][] = [
   ['prompt over 2500', 'text2video', { ...t2v, prompt: 'x'.repeat(2501) }, 'prompt', 'at most 2500 characters'],
   ['empty prompt', 'text2video', { ...t2v, prompt: '' }, 'prompt', 'must not be empty'],
   ['missing prompt on multi-image2video', 'multi-image2video', { ...mi2v, prompt: undefined }, 'prompt', /expected string/i],
-  ['five images on multi-image2video', 'multi-image2video', { ...mi2v, image_list: Array(5).fill({ image: IMG }) }, 'image_list', 'at most 4 images'],
+  [
+    'five images on multi-image2video',
+    'multi-image2video',
+    { ...mi2v, image_list: Array(5).fill({ image: IMG }) },
+    'image_list',
+    'at most 4 images',
+  ],
   // Raw base64 only
   ['data: URI', 'image2video', { ...i2v, image: `data:image/png;base64,${IMG}` }, 'image', 'is a data: URI; the API takes raw base64 only'],
-  ['data: URI on Omni', 'omni-video', { ...omni, image_list: [{ image_url: `data:image/png;base64,${IMG}`, type: 'first_frame' }] }, 'image_list[0].image_url', 'data: URI'],
+  [
+    'data: URI on Omni',
+    'omni-video',
+    { ...omni, image_list: [{ image_url: `data:image/png;base64,${IMG}`, type: 'first_frame' }] },
+    'image_list[0].image_url',
+    'data: URI',
+  ],
   ['neither URL nor base64', 'image2video', { ...i2v, image: 'not an image!' }, 'image', 'neither an http(s) URL nor raw base64'],
   ['no image at all', 'image2video', { ...i2v, image: undefined }, 'image', 'image or image_tail is required'],
   // Omni rules
-  ['end frame without first frame', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'end_frame' }] }, 'image_list', 'end_frame without a first_frame'],
-  ['two first frames', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }, { image_url: IMG, type: 'first_frame' }] }, 'image_list', 'more than one first_frame'],
-  ['frame type unknown', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'last_frame' }] }, 'image_list[0].type', /first_frame/],
-  ['eight references without video', 'omni-video', { ...omni, image_list: Array(4).fill({ image_url: IMG }), element_list: [1, 2, 3, 4].map((element_id) => ({ element_id })) }, 'image_list', 'total 8; at most 7 without a reference video'],
-  ['five references with a video', 'omni-video', { ...omni, image_list: Array(3).fill({ image_url: IMG }), element_list: [{ element_id: 1 }, { element_id: 2 }], video_list: [video] }, 'image_list', 'total 5; at most 4 with a reference video'],
+  [
+    'end frame without first frame',
+    'omni-video',
+    { ...omni, image_list: [{ image_url: IMG, type: 'end_frame' }] },
+    'image_list',
+    'end_frame without a first_frame',
+  ],
+  [
+    'two first frames',
+    'omni-video',
+    {
+      ...omni,
+      image_list: [
+        { image_url: IMG, type: 'first_frame' },
+        { image_url: IMG, type: 'first_frame' },
+      ],
+    },
+    'image_list',
+    'more than one first_frame',
+  ],
+  [
+    'frame type unknown',
+    'omni-video',
+    { ...omni, image_list: [{ image_url: IMG, type: 'last_frame' }] },
+    'image_list[0].type',
+    /first_frame/,
+  ],
+  [
+    'eight references without video',
+    'omni-video',
+    { ...omni, image_list: Array(4).fill({ image_url: IMG }), element_list: [1, 2, 3, 4].map((element_id) => ({ element_id })) },
+    'image_list',
+    'total 8; at most 7 without a reference video',
+  ],
+  [
+    'five references with a video',
+    'omni-video',
+    { ...omni, image_list: Array(3).fill({ image_url: IMG }), element_list: [{ element_id: 1 }, { element_id: 2 }], video_list: [video] },
+    'image_list',
+    'total 5; at most 4 with a reference video',
+  ],
   ['two videos', 'omni-video', { ...omni, video_list: [video, video] }, 'video_list', 'at most 1 video'],
-  ['sound on with a video', 'omni-video', { ...omni, sound: 'on', video_list: [video] }, 'sound', "must be 'off' when video_list is present"],
-  ['frames with video editing', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }], video_list: [{ video_url: video.video_url }] }, 'image_list', 'cannot be combined with video editing'],
-  ['four elements in first-frame mode', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }], element_list: [1, 2, 3, 4].map((element_id) => ({ element_id })) }, 'element_list', 'at most 3 elements'],
+  [
+    'sound on with a video',
+    'omni-video',
+    { ...omni, sound: 'on', video_list: [video] },
+    'sound',
+    "must be 'off' when video_list is present",
+  ],
+  [
+    'frames with video editing',
+    'omni-video',
+    { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }], video_list: [{ video_url: video.video_url }] },
+    'image_list',
+    'cannot be combined with video editing',
+  ],
+  [
+    'four elements in first-frame mode',
+    'omni-video',
+    { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }], element_list: [1, 2, 3, 4].map((element_id) => ({ element_id })) },
+    'element_list',
+    'at most 3 elements',
+  ],
   // Multi-shot
   ['multi_shot without shot_type', 'omni-video', { ...omni, multi_shot: true }, 'shot_type', 'is required when multi_shot is true'],
-  ['customize without multi_prompt', 'text2video', { ...t2v, multi_shot: true, shot_type: 'customize' }, 'multi_prompt', "is required when shot_type is 'customize'"],
-  ['intelligence without prompt', 'text2video', { ...t2v, prompt: undefined, multi_shot: true, shot_type: 'intelligence' }, 'prompt', "is required when shot_type is 'intelligence'"],
-  ['shot without index', 'omni-video', { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ prompt: 'a', duration: '5' }] }, 'multi_prompt[0].index', 'is required and must be an integer'],
-  ['shots not adding up', 'omni-video', { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: 'a', duration: '2' }, { index: 2, prompt: 'b', duration: '2' }] }, 'multi_prompt', 'add up to 4, but duration is 5'],
-  ['seven shots', 'omni-video', { ...omni, duration: '7', multi_shot: true, shot_type: 'customize', multi_prompt: Array.from({ length: 7 }, (_, i) => ({ index: i + 1, prompt: 's', duration: '1' })) }, 'multi_prompt', '1 to 6 shots'],
-  ['shot prompt over 512', 'omni-video', { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: 'x'.repeat(513), duration: '5' }] }, 'multi_prompt[0].prompt', 'at most 512 characters'],
-  ['repeated shot index', 'omni-video', { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: 'a', duration: '2' }, { index: 1, prompt: 'b', duration: '3' }] }, 'multi_prompt[1].index', 'repeats index 1'],
-  ['multi_shot with a first frame', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }], multi_shot: true, shot_type: 'intelligence' }, 'image_list', 'not allowed with multi_shot'],
+  [
+    'customize without multi_prompt',
+    'text2video',
+    { ...t2v, multi_shot: true, shot_type: 'customize' },
+    'multi_prompt',
+    "is required when shot_type is 'customize'",
+  ],
+  [
+    'intelligence without prompt',
+    'text2video',
+    { ...t2v, prompt: undefined, multi_shot: true, shot_type: 'intelligence' },
+    'prompt',
+    "is required when shot_type is 'intelligence'",
+  ],
+  [
+    'shot without index',
+    'omni-video',
+    { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ prompt: 'a', duration: '5' }] },
+    'multi_prompt[0].index',
+    'is required and must be an integer',
+  ],
+  [
+    'shots not adding up',
+    'omni-video',
+    {
+      ...omni,
+      multi_shot: true,
+      shot_type: 'customize',
+      multi_prompt: [
+        { index: 1, prompt: 'a', duration: '2' },
+        { index: 2, prompt: 'b', duration: '2' },
+      ],
+    },
+    'multi_prompt',
+    'add up to 4, but duration is 5',
+  ],
+  [
+    'seven shots',
+    'omni-video',
+    {
+      ...omni,
+      duration: '7',
+      multi_shot: true,
+      shot_type: 'customize',
+      multi_prompt: Array.from({ length: 7 }, (_, i) => ({ index: i + 1, prompt: 's', duration: '1' })),
+    },
+    'multi_prompt',
+    '1 to 6 shots',
+  ],
+  [
+    'shot prompt over 512',
+    'omni-video',
+    { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: 'x'.repeat(513), duration: '5' }] },
+    'multi_prompt[0].prompt',
+    'at most 512 characters',
+  ],
+  [
+    'repeated shot index',
+    'omni-video',
+    {
+      ...omni,
+      multi_shot: true,
+      shot_type: 'customize',
+      multi_prompt: [
+        { index: 1, prompt: 'a', duration: '2' },
+        { index: 1, prompt: 'b', duration: '3' },
+      ],
+    },
+    'multi_prompt[1].index',
+    'repeats index 1',
+  ],
+  [
+    'multi_shot with a first frame',
+    'omni-video',
+    { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }], multi_shot: true, shot_type: 'intelligence' },
+    'image_list',
+    'not allowed with multi_shot',
+  ],
   // camera_control
-  ['two non-zero axes', 'text2video', { ...t2v, camera_control: simple({ pan: 2, zoom: 3 }) }, 'camera_control.config', 'exactly one non-zero axis, found 2 (pan, zoom)'],
+  [
+    'two non-zero axes',
+    'text2video',
+    { ...t2v, camera_control: simple({ pan: 2, zoom: 3 }) },
+    'camera_control.config',
+    'exactly one non-zero axis, found 2 (pan, zoom)',
+  ],
   ['no non-zero axis', 'text2video', { ...t2v, camera_control: simple({}) }, 'camera_control.config', 'exactly one non-zero axis, found 0'],
   ['axis out of range', 'text2video', { ...t2v, camera_control: simple({ pan: 11 }) }, 'camera_control.config.pan', /<=10/],
-  ['simple without config', 'text2video', { ...t2v, camera_control: { type: 'simple' } }, 'camera_control.config', "is required when type is 'simple'"],
-  ['config on a preset type', 'text2video', { ...t2v, camera_control: { ...simple({ pan: 1 }), type: 'down_back' } }, 'camera_control.config', "must be left out when type is 'down_back'"],
+  [
+    'simple without config',
+    'text2video',
+    { ...t2v, camera_control: { type: 'simple' } },
+    'camera_control.config',
+    "is required when type is 'simple'",
+  ],
+  [
+    'config on a preset type',
+    'text2video',
+    { ...t2v, camera_control: { ...simple({ pan: 1 }), type: 'down_back' } },
+    'camera_control.config',
+    "must be left out when type is 'down_back'",
+  ],
   // image2video exclusions
-  ['image_tail with camera_control', 'image2video', { ...i2v, image_tail: IMG, camera_control: simple({ zoom: 1 }) }, '(body)', 'image_tail, camera_control cannot be combined'],
-  ['element_list with voice_list', 'image2video', { ...i2v, sound: 'on', model_name: 'kling-v2-6', mode: 'pro', element_list: [{ element_id: 1 }], voice_list: [{ voice_id: 'v' }] }, 'voice_list', 'cannot be combined with element_list'],
+  [
+    'image_tail with camera_control',
+    'image2video',
+    { ...i2v, image_tail: IMG, camera_control: simple({ zoom: 1 }) },
+    '(body)',
+    'image_tail, camera_control cannot be combined',
+  ],
+  [
+    'element_list with voice_list',
+    'image2video',
+    { ...i2v, sound: 'on', model_name: 'kling-v2-6', mode: 'pro', element_list: [{ element_id: 1 }], voice_list: [{ voice_id: 'v' }] },
+    'voice_list',
+    'cannot be combined with element_list',
+  ],
   ['voice_list without sound', 'image2video', { ...i2v, voice_list: [{ voice_id: 'v' }] }, 'sound', "must be 'on' when voice_list is used"],
-  ['trajectory of one point', 'image2video', { ...i2v, dynamic_masks: [{ mask: IMG, trajectories: [{ x: 1, y: 1 }] }] }, 'dynamic_masks[0].trajectories', '2 to 77 points'],
+  [
+    'trajectory of one point',
+    'image2video',
+    { ...i2v, dynamic_masks: [{ mask: IMG, trajectories: [{ x: 1, y: 1 }] }] },
+    'dynamic_masks[0].trajectories',
+    '2 to 77 points',
+  ],
 ];
 
 describe('Scaffold | request contract check refuses', () => {
@@ -95,18 +291,45 @@ describe('Scaffold | request contract check accepts', () => {
     ['an element id sent as a string, as some official examples do', 'omni-video', { ...omni, element_list: [{ element_id: '123' }] }],
     ['one non-zero camera axis', 'text2video', { ...t2v, camera_control: simple({ tilt: -3.5 }) }],
     ['a preset camera move without config', 'text2video', { ...t2v, camera_control: { type: 'forward_up' } }],
-    ['customize multi-shot without a prompt', 'text2video', { ...t2v, prompt: undefined, model_name: 'kling-v3', multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: 'a', duration: '5' }] }],
-    ['start and end frame on v3-omni', 'omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }, { image_url: IMG, type: 'end_frame' }] }],
+    [
+      'customize multi-shot without a prompt',
+      'text2video',
+      {
+        ...t2v,
+        prompt: undefined,
+        model_name: 'kling-v3',
+        multi_shot: true,
+        shot_type: 'customize',
+        multi_prompt: [{ index: 1, prompt: 'a', duration: '5' }],
+      },
+    ],
+    [
+      'start and end frame on v3-omni',
+      'omni-video',
+      {
+        ...omni,
+        image_list: [
+          { image_url: IMG, type: 'first_frame' },
+          { image_url: IMG, type: 'end_frame' },
+        ],
+      },
+    ],
   ] as [string, Family, unknown][])('%s', (_name, family, body) => {
     expect(checkRequest(family, body).errors).toEqual([]);
   });
 
   it('warns, without refusing, where the docs and the plan disagree or the docs are silent', () => {
-    expect(checkRequest('image2video', { ...i2v, aspect_ratio: '16:9' })).toMatchObject({ errors: [], warnings: [{ path: 'aspect_ratio' }] });
+    expect(checkRequest('image2video', { ...i2v, aspect_ratio: '16:9' })).toMatchObject({
+      errors: [],
+      warnings: [{ path: 'aspect_ratio' }],
+    });
     expect(checkRequest('omni-video', { ...omni, aspect_ratio: undefined })).toMatchObject({
       errors: [],
       warnings: [{ path: 'aspect_ratio', message: expect.stringContaining('required without a first frame') as string }],
     });
-    expect(checkRequest('text2video', { ...t2v, shot_type: 'intelligence' })).toMatchObject({ errors: [], warnings: [{ path: 'multi_shot' }] });
+    expect(checkRequest('text2video', { ...t2v, shot_type: 'intelligence' })).toMatchObject({
+      errors: [],
+      warnings: [{ path: 'multi_shot' }],
+    });
   });
 });

@@ -35,7 +35,9 @@ describe('Client | retry decision', () => {
   });
 
   it('backs off exponentially up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay(api(500, 5000), n, DEFAULT_RETRY))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay(api(500, 5000), n, DEFAULT_RETRY))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
