@@ -1,11 +1,53 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { allureCategories, allureEnvironment } from './helpers/harness/allure-options.ts';
+import { RowOrderSequencer } from './helpers/harness/row-order-sequencer.ts';
+
+const require = createRequire(import.meta.url);
+const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+
+// loopback-only.ts refuses every socket that is not on loopback, in every test file, so no test can reach a
+// real Kling host by mistake.
+const setupFiles = ['allure-vitest/setup', 'specs/setup/loopback-only.ts'];
 
 export default defineConfig({
   test: {
-    include: ['specs/**/*.test.ts', 'specs/**/*.spec.ts'],
-    // loopback-only.ts refuses every socket that is not on loopback, in every test file, so no test can
-    // reach a real Kling host by mistake.
-    setupFiles: ['allure-vitest/setup', 'specs/setup/loopback-only.ts'],
-    reporters: ['default', ['allure-vitest/reporter', { resultsDir: 'reports/allure-results', reportMatchers: false }]],
+    // Root-level only in vitest: sorts every project's files by path, which runs the rows A → B → C → D.
+    sequence: { sequencer: RowOrderSequencer },
+    reporters: [
+      'default',
+      [
+        'allure-vitest/reporter',
+        {
+          resultsDir: 'reports/allure-results',
+          reportMatchers: false,
+          categories: allureCategories,
+          environmentInfo: allureEnvironment(process.env, {
+            harness: version('./'),
+            vitest: version('vitest'),
+            '@pollyjs/core': version('@pollyjs/core'),
+          }),
+        },
+      ],
+    ],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['specs/unit/**/*.test.ts', 'specs/sandbox/**/*.test.ts', 'specs/harness/**/*.test.ts'],
+          setupFiles,
+        },
+      },
+      {
+        test: {
+          // The matrix: one spec per row, sequential, in the plan's order, sharing one round.
+          name: 'rows',
+          include: ['specs/rows/**/*.spec.ts'],
+          setupFiles,
+          globalSetup: ['helpers/harness/global-setup.ts'],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

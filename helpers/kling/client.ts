@@ -1,7 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { TokenSource } from './auth.ts';
-import { CreateOutcomeUnknownError, KlingApiError, NoAnswerError, RequestNotSentError, ResponseShapeError, type Stage } from './errors.ts';
+import {
+  CreateOutcomeUnknownError,
+  KlingApiError,
+  NoAnswerError,
+  RequestNotSentError,
+  ResponseShapeError,
+  TransportAbort,
+  type Stage,
+} from './errors.ts';
 import { familyPath, type Family } from './families.ts';
 import { createFetchContext, lateBound, type FetchContext, type RequestInit, type Response } from './http-context.ts';
 import { networkErrorCode, provablyNotSent } from './network-errors.ts';
@@ -181,6 +189,7 @@ export class KlingClient {
       response = await this.fetch(`${this.baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       text = await response.text();
     } catch (error) {
+      if (error instanceof TransportAbort) throw error;
       const code = networkErrorCode(error);
       if (provablyNotSent(error)) throw new RequestNotSentError(stage, code);
       throw new NoAnswerError(stage, code);

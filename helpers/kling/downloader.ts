@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DownloadError, NoAnswerError } from './errors.ts';
+import { DownloadError, NoAnswerError, TransportAbort } from './errors.ts';
 import { createFetchContext, lateBound, type FetchContext } from './http-context.ts';
 import { networkErrorCode } from './network-errors.ts';
 import type { Sleep } from './retry.ts';
@@ -40,6 +40,7 @@ async function downloadOnce(fetchUrl: ReturnType<typeof lateBound>, url: string,
   try {
     response = await fetchUrl(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
+    if (error instanceof TransportAbort) throw error;
     throw new NoAnswerError('download', networkErrorCode(error));
   }
   if (!response.ok || response.body === null) {
@@ -80,6 +81,7 @@ export async function downloadToFile(url: string, destination: string, options: 
       const done = await downloadOnce(fetchUrl, url, destination, options.timeoutMs ?? 10 * 60_000);
       return { path: destination, attempts: attempt, ...done };
     } catch (error) {
+      if (error instanceof TransportAbort) throw error;
       // 4xx (expired or hot-link refused) will not change on a retry; an interruption or a 5xx may.
       const retryable = error instanceof NoAnswerError || (error instanceof DownloadError && (error.httpStatus ?? 0) >= 500);
       if (!retryable || attempt >= maxAttempts) {

@@ -3,6 +3,14 @@ import type { Finding } from './findings.ts';
 
 export type Stage = 'create' | 'query' | 'lookup' | 'list' | 'download';
 
+/**
+ * Raised by the transport itself (e.g. a replay with no recording for a request): not a network outcome, so the
+ * client passes it through untouched instead of reading it as "no answer".
+ */
+export class TransportAbort extends Error {
+  override readonly name: string = 'TransportAbort';
+}
+
 /** The API answered with a non-zero `code` (or an error status). Carries everything the classifier needs. */
 export class KlingApiError extends Error {
   override readonly name = 'KlingApiError';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { checkAssetFloor } from '../kling/asset-floor.ts';
 import type { Family } from '../kling/families.ts';
 import { judgeImageRef } from '../kling/image-ref.ts';
+import { imagesOf } from '../kling/request-images.ts';
 import type { TaskStatus } from '../kling/response-schemas.ts';
 
 /** A task the sandbox holds. Its status is a function of the sandbox clock, so nothing runs in the background. */
@@ -40,25 +41,6 @@ export function statusAt(task: SandboxTask, nowMs: number, timing: Timing): { st
 export function unitsFor(mode: 'std' | 'pro', duration: string): string {
   const units = (Number(duration) / 5) * (mode === 'pro' ? 3.5 : 1);
   return String(Math.round(units * 100) / 100);
-}
-
-/** Every image a create body carries, whichever key the family uses (contract §8). */
-export function imagesOf(body: Record<string, unknown>): string[] {
-  const found: string[] = [];
-  const take = (value: unknown) => {
-    if (typeof value === 'string') found.push(value);
-  };
-  take(body.image);
-  take(body.image_tail);
-  if (Array.isArray(body.image_list)) {
-    for (const entry of body.image_list as unknown[]) {
-      if (typeof entry === 'object' && entry !== null) {
-        take((entry as Record<string, unknown>).image_url);
-        take((entry as Record<string, unknown>).image);
-      }
-    }
-  }
-  return found;
 }
 
 export interface DeferredFailureRules {

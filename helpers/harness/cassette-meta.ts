@@ -1,0 +1,37 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Classification } from '../kling/classifier.ts';
+import type { PayloadProvenance, Verdict } from '../kling/verdict.ts';
+import type { RecordingProvenance } from './evidence.ts';
+import type { RowId } from './rows.ts';
+
+/**
+ * What a cassette says about itself, next to it: where it came from and what was concluded when it was recorded.
+ * Replay recomputes the verdict from the cassette and fails if it differs from this (DESIGN §3.9).
+ */
+export interface CassetteMeta {
+  row: RowId;
+  provenance: RecordingProvenance;
+  endpoint: string;
+  payloadProvenance: PayloadProvenance;
+  classification: Classification;
+  verdict: Verdict;
+  reason: string;
+  finalUnitDeduction?: string;
+  /** The real result video, which the cassette holds only as a stand-in. */
+  download?: { bytes: number; sha256: string };
+  /** For a transcription: what it was transcribed from. */
+  source?: string;
+}
+
+export const META_FILE = 'meta.json';
+
+export function readMeta(dir: string): CassetteMeta | undefined {
+  const file = join(dir, META_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CassetteMeta) : undefined;
+}
+
+export function writeMeta(dir: string, meta: CassetteMeta): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+}

@@ -1,0 +1,58 @@
+import type { Answer, KlingClient } from '../kling/client.ts';
+import type { Family } from '../kling/families.ts';
+import type { RequestByFamily } from '../kling/request-schemas.ts';
+import type { CreatedTask } from '../kling/response-schemas.ts';
+import type { RoundJournal } from './round.ts';
+import type { RunConfig } from './run-config.ts';
+import type { RowId } from './rows.ts';
+
+/**
+ * The only way the harness sends a create (DESIGN §3.1–3.3): enforced where the request is made, not by convention.
+ * A create leaves only in live or rehearse mode (or into a replay cassette), for an approved row, with
+ * credentials, under the per-run cap, once per row per run, and after its intent is on disk.
+ */
+
+export class CreateRefused extends Error {
+  override readonly name = 'CreateRefused';
+  constructor(
+    readonly kind: 'not-approved' | 'cap' | 'second-create' | 'no-credentials' | 'ci' | 'no-transport',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type GuardedCreate = <F extends Family>(family: F, body: RequestByFamily[F]) => Promise<Answer<CreatedTask>>;
+
+export function guardCreate(options: {
+  row: RowId;
+  config: RunConfig;
+  journal: RoundJournal;
+  client: KlingClient;
+  externalTaskId: string;
+  /** True only while a replay cassette answers every request: a create then reaches nothing billable. */
+  replayCassette: boolean;
+  env?: Record<string, string | undefined>;
+}): GuardedCreate {
+  let used = false;
+  return async (family, body) => {
+    const { row, config, journal } = options;
+    if (used) throw new CreateRefused('second-create', `row ${row}: a second create in one run is refused; one create per row per run`);
+    if (config.mode === 'replay') {
+      if (!options.replayCassette) throw new CreateRefused('no-transport', `row ${row}: replay sends no create without a replay cassette`);
+    } else {
+      if (config.mode === 'live' && (options.env ?? process.env).CI === 'true') {
+        throw new CreateRefused('ci', `row ${row}: live creates are refused under CI=true`);
+      }
+      if (!config.approved.includes(row)) throw new CreateRefused('not-approved', `row ${row} is not in APPROVE_ROWS`);
+      if (config.credentials === undefined) throw new CreateRefused('no-credentials', `row ${row}: no credentials`);
+      const spent = journal.createsThisRound();
+      if (spent >= config.maxCreates) {
+        throw new CreateRefused('cap', `row ${row}: this run's cap of ${config.maxCreates} create(s) is reached`);
+      }
+      journal.append({ type: 'create-intent', row, externalTaskId: options.externalTaskId, at: new Date().toISOString() });
+    }
+    used = true;
+    return options.client.create(family, { ...body, external_task_id: options.externalTaskId });
+  };
+}

@@ -1,0 +1,59 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Classification } from '../kling/classifier.ts';
+import type { Finding } from '../kling/findings.ts';
+import type { Drift } from '../kling/response-schemas.ts';
+import type { PayloadProvenance, Verdict } from '../kling/verdict.ts';
+import type { Round } from './round.ts';
+import type { Mode } from './run-config.ts';
+import type { RowId } from './rows.ts';
+
+/** Where a recording came from (DESIGN §3.10). A sandbox recording is never live evidence. */
+export type RecordingProvenance = 'live' | 'sandbox' | 'transcribed';
+
+/** The plan's deliverables for one row ("Deliverables to capture for each approved row"), as written to disk. */
+export interface RowEvidence {
+  row: RowId;
+  title: string;
+  round: string;
+  mode: Mode;
+  endpoint: string;
+  recordingProvenance: RecordingProvenance;
+  payloadProvenance: PayloadProvenance;
+  /** Redacted: images as digests. */
+  payload: unknown;
+  externalTaskId?: string;
+  warnings: Finding[];
+  create?: { httpStatus: number; requestId: string | undefined; body: unknown };
+  queries: unknown[];
+  taskId?: string;
+  finalAssetUrl?: string;
+  download?: { path: string; bytes: number; sha256: string; standIn: boolean };
+  finalUnitDeduction?: string;
+  drift: Drift[];
+  classification: Classification;
+  verdict: Verdict;
+  conclusive: boolean;
+  reason: string;
+  /** What the operator should do next, from the plan's stop conditions. */
+  advice?: string;
+}
+
+export function evidenceDir(reportsDir: string, round: Round): string {
+  return join(reportsDir, 'evidence', round.id);
+}
+
+export function writeEvidence(dir: string, evidence: RowEvidence): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${evidence.row}.json`);
+  writeFileSync(file, `${JSON.stringify(evidence, null, 2)}\n`);
+  return file;
+}
+
+export function readEvidence(dir: string): RowEvidence[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^[A-Z]\.json$/.test(f))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RowEvidence);
+}

@@ -1,0 +1,42 @@
+import { rmSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { evidenceDir, readEvidence } from './evidence.ts';
+import { loadDotenvForLive } from './load-env.ts';
+import { newRoundId, roundAt, type Round } from './round.ts';
+import { ConfigError, parseRunConfig } from './run-config.ts';
+import { writeSummary } from './summary.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    round: Round;
+  }
+}
+
+/**
+ * Before any test: read and check the run's configuration (a bad one fails the run before any request), open the
+ * round, and start the Allure results afresh. After the last test: the round summary.
+ */
+export default function setup(project: TestProject): () => void {
+  loadDotenvForLive();
+  let config;
+  try {
+    config = parseRunConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) console.error(`✗ ${problem}`);
+      throw new Error(`the run is refused before any request: ${error.problems[0] ?? ''}`);
+    }
+    throw error;
+  }
+  const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
+  project.provide('round', round);
+  rmSync('reports/allure-results', { recursive: true, force: true });
+
+  return () => {
+    const dir = evidenceDir(config.reportsDir, round);
+    const evidence = readEvidence(dir);
+    if (evidence.length === 0) return;
+    const file = writeSummary(dir, round, evidence);
+    console.log(`\nRound ${round.id}: ${evidence.length} row(s); summary at ${file}`);
+  };
+}

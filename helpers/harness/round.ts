@@ -1,0 +1,70 @@
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Mode } from './run-config.ts';
+import type { RowId } from './rows.ts';
+
+/**
+ * One run of the matrix is a round: an id, a folder under reports/rounds/, and a journal every row of the run
+ * shares (rows run as separate test files, so the journal is on disk). It carries the per-run create count and
+ * the seed's "stop the round" condition. The cross-run spend ledger builds on it.
+ */
+
+export interface Round {
+  id: string;
+  dir: string;
+}
+
+export type JournalEvent =
+  { type: 'create-intent'; row: RowId; externalTaskId: string; at: string } | { type: 'stop'; row: RowId; reason: string; at: string };
+
+/** `rehearse-20261124-034812`: sortable, says the mode, safe in a file name and an external_task_id. */
+export function newRoundId(mode: Mode, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${mode}-${stamp}`;
+}
+
+export function roundAt(reportsDir: string, id: string): Round {
+  return { id, dir: join(reportsDir, 'rounds', id) };
+}
+
+/** The external_task_id a row's create carries: unique per row and round, so the task can be found again. */
+export function externalTaskIdFor(round: Round, row: RowId): string {
+  return `${round.id}-${row}`;
+}
+
+export class RoundJournal {
+  private readonly file: string;
+
+  constructor(round: Round) {
+    mkdirSync(round.dir, { recursive: true });
+    this.file = join(round.dir, 'journal.jsonl');
+  }
+
+  /** Appended and flushed to disk before returning: what it says has happened survives a crash. */
+  append(event: JournalEvent): void {
+    const fd = openSync(this.file, 'a');
+    try {
+      appendFileSync(fd, `${JSON.stringify(event)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  events(): JournalEvent[] {
+    if (!existsSync(this.file)) return [];
+    return readFileSync(this.file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as JournalEvent);
+  }
+
+  createsThisRound(): number {
+    return this.events().filter((e) => e.type === 'create-intent').length;
+  }
+
+  /** The seed's stop condition: an environment/auth/transient failure in one row stops the round. */
+  stopped(): Extract<JournalEvent, { type: 'stop' }> | undefined {
+    return this.events().find((e): e is Extract<JournalEvent, { type: 'stop' }> => e.type === 'stop');
+  }
+}

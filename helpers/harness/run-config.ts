@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { Credentials } from '../kling/auth.ts';
+import { GLOBAL_BASE_URL } from '../kling/client.ts';
+import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from './rows.ts';
+
+/**
+ * One mode switch for the whole harness (DESIGN §1): replay (CI, default), live (an operator, billable), rehearse
+ * (the live code path against the embedded sandbox). Everything a run needs is read and checked here, before any
+ * request, and every problem is one line.
+ */
+
+export type Mode = 'replay' | 'live' | 'rehearse';
+
+export interface RunConfig {
+  mode: Mode;
+  /** Rows that may make a create this run (empty in replay, which never creates). */
+  approved: RowId[];
+  /** Hard cap on creates this run; by default the number of approved rows, and never more. */
+  maxCreates: number;
+  baseUrl: string;
+  credentials: Credentials | undefined;
+  recordingsDir: string;
+  reportsDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOOPBACK_URL = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?\/?$/;
+
+/** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
+export function parseApprovedRows(value: string | undefined, mode: Mode): { rows: RowId[]; problems: string[] } {
+  const problems: string[] = [];
+  if (value === undefined || value.trim() === '') {
+    if (mode === 'rehearse') return { rows: [...DEFAULT_ROUND], problems };
+    return { rows: [], problems: ['APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B'] };
+  }
+  const rows: RowId[] = [];
+  for (const raw of value.split(',').map((s) => s.trim())) {
+    if (raw === '') {
+      problems.push(`APPROVE_ROWS has an empty entry: '${value}'`);
+    } else if (raw.toLowerCase() === 'all') {
+      problems.push(
+        `APPROVE_ROWS=${raw} is not accepted: name each row to spend on (${ROWS.filter((r) => r.liveAllowed)
+          .map((r) => r.id)
+          .join(',')})`,
+      );
+    } else if (!isRowId(raw)) {
+      problems.push(
+        isRowId(raw.toUpperCase())
+          ? `APPROVE_ROWS: '${raw}' is not a row id; row ids are upper-case (${raw.toUpperCase()})`
+          : `APPROVE_ROWS: unknown row '${raw}' (the rows are ${ROW_IDS.join(', ')})`,
+      );
+    } else if (rows.includes(raw)) {
+      problems.push(`APPROVE_ROWS names ${raw} twice; one create per row per run`);
+    } else if (!rowEntry(raw).liveAllowed) {
+      problems.push(`APPROVE_ROWS: row ${raw} is replay-only (a transcription of a past run) and never creates`);
+    } else {
+      rows.push(raw);
+    }
+  }
+  return { rows, problems };
+}
+
+const credentialSchema = (name: string) =>
+  z
+    .string({ error: `${name} is missing: copy .env.example to .env and fill it in` })
+    .trim()
+    .min(1, { error: `${name} is empty: copy .env.example to .env and fill it in` })
+    .regex(/^\S+$/, { error: `${name} contains whitespace; paste the key exactly as the console shows it` });
+
+function check<T>(schema: z.ZodType<T>, value: unknown, problems: string[]): T | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  problems.push(parsed.error.issues[0]?.message ?? 'invalid value');
+  return undefined;
+}
+
+export function parseRunConfig(env: Env): RunConfig {
+  const problems: string[] = [];
+  const modeValue = env.HARNESS_MODE ?? 'replay';
+  const mode = check(
+    z.enum(['replay', 'live', 'rehearse'], { error: `HARNESS_MODE must be replay, live or rehearse, got '${modeValue}'` }),
+    modeValue,
+    problems,
+  );
+  if (mode === undefined) throw new ConfigError(problems);
+
+  if (mode === 'live' && env.CI === 'true') {
+    throw new ConfigError(['live mode refuses to run under CI=true: every create is billable; run it by hand, with approval']);
+  }
+
+  const recordingsDir = env.RECORDINGS_DIR ?? 'recordings';
+  const reportsDir = env.REPORTS_DIR ?? 'reports';
+  if (mode === 'replay') {
+    return { mode, approved: [], maxCreates: 0, baseUrl: GLOBAL_BASE_URL, credentials: undefined, recordingsDir, reportsDir };
+  }
+
+  const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode);
+  problems.push(...rowProblems);
+
+  const baseUrl = check(
+    z.url({ error: `KLING_BASE_URL is not a URL: '${env.KLING_BASE_URL ?? ''}'` }).refine((u) => /^https?:\/\//.test(u), {
+      error: `KLING_BASE_URL must be http(s): '${env.KLING_BASE_URL ?? ''}'`,
+    }),
+    env.KLING_BASE_URL ?? GLOBAL_BASE_URL,
+    problems,
+  );
+  if (mode === 'rehearse' && baseUrl !== undefined && !LOOPBACK_URL.test(baseUrl)) {
+    problems.push(`rehearse talks only to a sandbox on loopback; KLING_BASE_URL is ${baseUrl}`);
+  }
+  const accessKey = check(credentialSchema('KLING_ACCESS_KEY'), env.KLING_ACCESS_KEY, problems);
+  const secretKey = check(credentialSchema('KLING_SECRET_KEY'), env.KLING_SECRET_KEY, problems);
+
+  let maxCreates = rows.length;
+  if (env.MAX_CREATES !== undefined && env.MAX_CREATES !== '') {
+    const cap = Number(env.MAX_CREATES);
+    if (!Number.isInteger(cap) || cap < 0) problems.push(`MAX_CREATES must be a whole number, got '${env.MAX_CREATES}'`);
+    else if (cap > rows.length)
+      problems.push(`MAX_CREATES=${cap} is more than the ${rows.length} approved row(s); it can only lower the cap`);
+    else maxCreates = cap;
+  }
+
+  if (problems.length > 0 || baseUrl === undefined || accessKey === undefined || secretKey === undefined) throw new ConfigError(problems);
+  return { mode, approved: rows, maxCreates, baseUrl, credentials: { accessKey, secretKey }, recordingsDir, reportsDir };
+}

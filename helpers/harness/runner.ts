@@ -1,0 +1,334 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createTokenSource, type TokenSource } from '../kling/auth.ts';
+import { classify, type Classified } from '../kling/classifier.ts';
+import { KlingClient, type Answer } from '../kling/client.ts';
+import { downloadToFile, type DownloadResult } from '../kling/downloader.ts';
+import { TransportAbort } from '../kling/errors.ts';
+import { familyPath } from '../kling/families.ts';
+import { createFetchContext } from '../kling/http-context.ts';
+import { observeError, observeTask } from '../kling/observe.ts';
+import { pollUntilTerminal, type PollSchedule } from '../kling/poller.ts';
+import type { CreatedTask, Drift, Task } from '../kling/response-schemas.ts';
+import type { Sleep } from '../kling/retry.ts';
+import { verdictFor } from '../kling/verdict.ts';
+import type { Har } from './cassette-format.ts';
+import { RECORDED_ORIGIN } from './cassette-normalize.ts';
+import { readMeta, writeMeta } from './cassette-meta.ts';
+import { cassettePath } from './cassette-persister.ts';
+import { CreateRefused, guardCreate } from './create-guard.ts';
+import { evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from './evidence.ts';
+import type { EvidenceSink } from './evidence-sink.ts';
+import { startCassette } from './polly.ts';
+import { preflight } from './preflight.ts';
+import { redactBody } from './redact.ts';
+import { describeDifferences, diffJson } from './replay-diff.ts';
+import { externalTaskIdFor, type Round, type RoundJournal } from './round.ts';
+import type { RowSpec } from './row-spec.ts';
+import { rowEntry, rowName, type RowEntry } from './rows.ts';
+import type { RunConfig } from './run-config.ts';
+
+/**
+ * The one runner every row spec goes through: gate, preflight, create (once), poll, download, classify, verdict,
+ * evidence. A spec only declares; all control flow is here.
+ */
+
+export interface RowEnvironment {
+  config: RunConfig;
+  round: Round;
+  journal: RoundJournal;
+  sink: EvidenceSink;
+  /** Default: instant in replay, real time otherwise. */
+  sleep?: Sleep;
+  pollSchedule?: Partial<PollSchedule>;
+  /** Progress lines while a row waits; default: stdout. */
+  log?: (line: string) => void;
+  /** Overrides the provenance a record mode writes (only the transcription tool uses it). */
+  recordingProvenance?: RecordingProvenance;
+  /** Lets a replay-only row record against a scripted loopback server (rehearse mode only): its transcription. */
+  transcribing?: boolean;
+  env?: Record<string, string | undefined>;
+}
+
+export type RowOutcome = { status: 'skipped'; reason: string } | { status: 'done'; evidence: RowEvidence; evidenceFile: string };
+
+/** The replay failed to reproduce its recording: the row and the field are named. */
+export class ReplayDriftError extends TransportAbort {
+  override readonly name = 'ReplayDriftError';
+}
+
+const instant: Sleep = () => Promise.resolve();
+const realSleep: Sleep = (ms) => delay(ms);
+const REPLAY_TOKEN: TokenSource = () => Promise.resolve('replay-has-no-credentials');
+
+function gateReason(entry: RowEntry, config: RunConfig, journal: RoundJournal, transcribing: boolean): string | undefined {
+  if (config.mode === 'replay') return undefined;
+  if (!entry.liveAllowed && !(transcribing && config.mode === 'rehearse'))
+    return `row ${entry.id} is replay-only: a transcription of a past run, never created again`;
+  if (!config.approved.includes(entry.id)) {
+    return `row ${entry.id} is not approved for this run (APPROVE_ROWS=${config.approved.join(',') || 'none'})`;
+  }
+  const stop = journal.stopped();
+  if (stop) return `the round stopped at row ${stop.row}: ${stop.reason}`;
+  return undefined;
+}
+
+/** The plan's stop conditions, as the next step for the operator. */
+function adviceFor(spec: RowSpec, classified: Classified): string | undefined {
+  switch (classified.classification) {
+    case 'environment-auth-transient':
+      return 'stop the round; fix the environment before any variant, then ask for approval again';
+    case 'asset-quality':
+      return 'replace the asset; this is not a contract failure';
+    case 'model-policy-mismatch':
+      return spec.legacyRetryModel === undefined
+        ? 'document the exact error and reopen the model policy'
+        : `document the exact error and ask approval for exactly one legacy-model retry with ${spec.legacyRetryModel}; do not try it in this round`;
+    case 'body-shape-mismatch':
+      return 'stop and reopen docs/code review before retrying';
+    case 'moderation-content-risk':
+      return 'change the input; re-running identical input does not change a moderation verdict';
+    case 'harness-error':
+      return 'fix the harness; nothing about the API was learned';
+    case 'success':
+      return undefined;
+  }
+}
+
+/** DESIGN §3.9: replay fails when today's builder would send a different body than the one recorded. */
+function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, body: unknown): void {
+  const har = JSON.parse(readFileSync(cassettePath(dir), 'utf8')) as Har;
+  const recorded = har.log.entries.find((e) => e.request.method === 'POST');
+  if (recorded === undefined) throw new ReplayDriftError(`row ${entry.id}: the cassette holds no create`);
+  const recordedEndpoint = `POST ${new URL(recorded.request.url).pathname}`;
+  if (recordedEndpoint !== endpoint) {
+    throw new ReplayDriftError(`row ${entry.id}: today's builder sends ${endpoint}; the recording sent ${recordedEndpoint}`);
+  }
+  const recordedBody = JSON.parse(recorded.request.postData?.text ?? 'null') as Record<string, unknown>;
+  delete recordedBody.external_task_id;
+  const differences = diffJson(recordedBody, redactBody(body));
+  if (differences.length > 0) {
+    throw new ReplayDriftError(
+      `row ${entry.id}: today's builder would send a different payload than the recorded one (the plan's reopen rule): ${describeDifferences(differences)}`,
+    );
+  }
+}
+
+export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOutcome> {
+  const entry = rowEntry(spec.row);
+  const { config, round, journal, sink } = env;
+  const log = env.log ?? ((line: string) => console.log(line));
+  const skip = gateReason(entry, config, journal, env.transcribing === true);
+  if (skip !== undefined) return { status: 'skipped', reason: skip };
+
+  const replay = config.mode === 'replay';
+  const built = spec.payload();
+  const endpoint = `POST ${familyPath(built.family)}`;
+  const cassetteDir = join(config.recordingsDir, rowName(entry));
+  const recordedMeta = replay ? readMeta(cassetteDir) : undefined;
+  const recordingProvenance: RecordingProvenance =
+    env.recordingProvenance ?? (replay ? (recordedMeta?.provenance ?? 'sandbox') : config.mode === 'live' ? 'live' : 'sandbox');
+  const body = built.body as Record<string, unknown>;
+  const redactedPayload = redactBody(body);
+
+  await sink.label('epic', 'Kling verification round');
+  await sink.label('feature', endpoint);
+  await sink.label('story', `${entry.id} · ${entry.title}`);
+  await sink.parameter('row', entry.id);
+  await sink.parameter('endpoint', endpoint);
+  await sink.parameter('model', typeof body.model_name === 'string' ? body.model_name : 'omitted');
+  await sink.parameter('mode', typeof body.mode === 'string' ? body.mode : 'omitted');
+  await sink.parameter('duration', typeof body.duration === 'string' ? body.duration : 'omitted');
+  await sink.parameter('payload provenance', spec.payloadProvenance);
+  await sink.parameter('recording provenance', recordingProvenance);
+  await sink.description(
+    [
+      `**Purpose:** ${spec.purpose}`,
+      `**Success criteria:**\n${spec.successCriteria.map((c) => `- ${c}`).join('\n')}`,
+      `**Stop conditions:**\n${spec.stopConditions.map((c) => `- ${c}`).join('\n')}`,
+      ...(spec.reopenCriteria ? [`**Reopen criteria:** ${spec.reopenCriteria}`] : []),
+    ].join('\n\n'),
+  );
+
+  const checked = await sink.step('preflight', async () => {
+    const result = preflight(built, spec.approvals);
+    await sink.attach('payload (redacted)', JSON.stringify(redactedPayload, null, 2), 'application/json');
+    for (const [i, image] of result.images.entries()) await sink.attach(`input image ${i + 1}`, image, 'image/png');
+    if (result.warnings.length > 0) await sink.attach('contract warnings', JSON.stringify(result.warnings, null, 2), 'application/json');
+    return result;
+  });
+
+  const externalTaskId = externalTaskIdFor(round, spec.row);
+  const queries: Answer<Task>[] = [];
+  const drift: Drift[] = [];
+  let created: Answer<CreatedTask> | undefined;
+  let finalTask: Task | undefined;
+  let download: DownloadResult | undefined;
+  let classified: Classified;
+  let replayCheck: (() => void) | undefined;
+
+  if (!checked.ok) {
+    classified = classify({ stage: 'preflight', preflight: checked.failedCheck, message: checked.problems.join('; ') });
+  } else {
+    if (replay) assertNoPayloadDrift(entry, cassetteDir, endpoint, body);
+    const context = createFetchContext();
+    const session = startCassette({
+      row: entry.id,
+      dir: cassetteDir,
+      mode: replay ? 'replay' : 'record',
+      provenance: recordingProvenance,
+      context,
+    });
+    const sleep = env.sleep ?? (replay ? instant : realSleep);
+    const client = new KlingClient({
+      baseUrl: replay ? RECORDED_ORIGIN : config.baseUrl,
+      token: replay || config.credentials === undefined ? REPLAY_TOKEN : createTokenSource(config.credentials),
+      http: context,
+      sleep,
+      onRetry: (stage, error, attempt, ms) =>
+        log(
+          `[${entry.id}] ${stage} attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${ms} ms`,
+        ),
+    });
+    const create = guardCreate({
+      row: entry.id,
+      config,
+      journal,
+      client,
+      externalTaskId,
+      replayCassette: replay,
+      ...(env.env ? { env: env.env } : {}),
+    });
+    let stage: 'create' | 'poll' | 'download' = 'create';
+    try {
+      created = await sink.step('create', async () => {
+        const answer = await create(built.family, built.body);
+        await sink.attach('create response', JSON.stringify(answer.body, null, 2), 'application/json');
+        return answer;
+      });
+      drift.push(...created.drift);
+      const taskId = created.value.task_id;
+      log(`[${entry.id}] created task ${taskId}; waiting for it (each status change is shown)`);
+      stage = 'poll';
+      let polls = 0;
+      const polled = await pollUntilTerminal(
+        taskId,
+        () =>
+          sink.step(`poll ${++polls}`, async () => {
+            const answer = await client.query(built.family, taskId);
+            queries.push(answer);
+            await sink.attach(
+              `query response ${polls}: ${answer.value.task_status}`,
+              JSON.stringify(answer.body, null, 2),
+              'application/json',
+            );
+            return answer;
+          }),
+        (answer) => answer.value.task_status,
+        {
+          sleep,
+          now: replay ? () => 0 : Date.now,
+          ...(env.pollSchedule ? { schedule: env.pollSchedule } : {}),
+          onStatus: (c) =>
+            log(`[${entry.id}] task ${c.taskId}: ${c.from ?? 'created'} → ${c.to} after ${Math.round(c.elapsedMs / 1000)} s`),
+        },
+      );
+      finalTask = polled.final.value;
+      for (const q of queries) drift.push(...q.drift);
+      const videoUrl = finalTask.task_result?.videos?.[0]?.url;
+      if (finalTask.task_status === 'succeed' && videoUrl !== undefined) {
+        stage = 'download';
+        download = await sink.step('download', async () => {
+          const saved = await downloadToFile(videoUrl, join(evidenceDir(config.reportsDir, round), entry.id, 'result.mp4'), {
+            http: context,
+            sleep,
+          });
+          if (!replay) await sink.attach('result video', readFileSync(saved.path), saved.contentType ?? 'video/mp4');
+          return saved;
+        });
+      }
+      classified = classify(observeTask(finalTask));
+    } catch (error) {
+      if (error instanceof TransportAbort) throw error;
+      if (error instanceof CreateRefused) {
+        if (error.kind === 'second-create') throw error;
+        return { status: 'skipped', reason: error.message };
+      }
+      classified = classify(observeError(error, stage));
+    } finally {
+      await session.stop();
+    }
+    if (replay) {
+      replayCheck = () => {
+        if (session.replayed() !== session.recorded()) {
+          throw new ReplayDriftError(
+            `row ${entry.id}: the cassette holds ${session.recorded()} recorded requests, this replay used ${session.replayed()}: every recorded request must be used`,
+          );
+        }
+      };
+    }
+  }
+
+  const { verdict, conclusive } = verdictFor(classified.classification, spec.payloadProvenance);
+  const advice = adviceFor(spec, classified);
+  const fud = finalTask?.final_unit_deduction;
+  const evidence: RowEvidence = {
+    row: entry.id,
+    title: entry.title,
+    round: round.id,
+    mode: config.mode,
+    endpoint,
+    recordingProvenance,
+    payloadProvenance: spec.payloadProvenance,
+    payload: redactedPayload,
+    ...(created ? { externalTaskId, taskId: created.value.task_id } : {}),
+    warnings: checked.warnings,
+    ...(created ? { create: { httpStatus: created.httpStatus, requestId: created.requestId, body: created.body } } : {}),
+    queries: queries.map((q) => q.body),
+    ...(finalTask?.task_result?.videos?.[0]?.url ? { finalAssetUrl: finalTask.task_result.videos[0].url } : {}),
+    ...(download ? { download: { path: download.path, bytes: download.bytes, sha256: download.sha256, standIn: replay } } : {}),
+    ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
+    drift,
+    classification: classified.classification,
+    verdict,
+    conclusive,
+    reason: classified.reason,
+    ...(advice ? { advice } : {}),
+  };
+  const evidenceFile = writeEvidence(evidenceDir(config.reportsDir, round), evidence);
+
+  await sink.step(`classify: ${classified.classification}`, () => sink.attach('reason', classified.reason, 'text/plain'));
+  await sink.step(`verdict: ${verdict}${conclusive ? '' : ' (inconclusive)'}`, () =>
+    sink.attach('evidence', JSON.stringify(evidence, null, 2), 'application/json'),
+  );
+  if (drift.length > 0) await sink.attach('response drift', JSON.stringify(drift, null, 2), 'application/json');
+  await sink.label('tag', `verdict:${verdict}`);
+  await sink.label('tag', `recording:${recordingProvenance}`);
+  await sink.displayName(`${entry.id} · ${entry.title} — ${verdict}${conclusive ? '' : ', inconclusive'} (${recordingProvenance})`);
+
+  if (replay) {
+    replayCheck?.();
+    if (recordedMeta && (recordedMeta.classification !== classified.classification || recordedMeta.verdict !== verdict)) {
+      throw new ReplayDriftError(
+        `row ${entry.id}: replay concludes ${classified.classification} → ${verdict}, but the recording concluded ${recordedMeta.classification} → ${recordedMeta.verdict}`,
+      );
+    }
+  } else if (checked.ok) {
+    writeMeta(cassetteDir, {
+      row: entry.id,
+      provenance: recordingProvenance,
+      endpoint,
+      payloadProvenance: spec.payloadProvenance,
+      classification: classified.classification,
+      verdict,
+      reason: classified.reason,
+      ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
+      ...(download ? { download: { bytes: download.bytes, sha256: download.sha256 } } : {}),
+    });
+    if (classified.classification === 'environment-auth-transient') {
+      journal.append({ type: 'stop', row: entry.id, reason: classified.reason, at: new Date().toISOString() });
+    }
+  }
+  return { status: 'done', evidence, evidenceFile };
+}

@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RowEvidence } from './evidence.ts';
+import type { Round } from './round.ts';
+
+/**
+ * The round summary the plan asks for ("End state this plan is trying to reach"): which of its two answers the
+ * round gave, or why it gave neither, and what it spent.
+ */
+
+export function endState(evidence: readonly RowEvidence[]): string {
+  const byRow = new Map(evidence.map((e) => [e.row, e]));
+  const nonOmni = ['B', 'C'] as const;
+  const ran = nonOmni.map((row) => byRow.get(row));
+  const modelPolicy = ran.filter((e) => e?.classification === 'model-policy-mismatch');
+  if (modelPolicy.length > 0) {
+    return `Non-Omni still requires explicit legacy model handling: keep it caller-explicit / provisional (${modelPolicy
+      .map((e) => `row ${e?.row ?? '?'}: ${e?.reason ?? ''}`)
+      .join('; ')}).`;
+  }
+  if (ran.every((e) => e?.classification === 'success')) {
+    return 'Non-Omni minimal no-model requests are viable: the scaffold policy can tighten (rows B and C succeeded without model_name).';
+  }
+  const why = nonOmni.map((row) => {
+    const e = byRow.get(row);
+    return e === undefined ? `row ${row} did not run` : `row ${row}: ${e.classification} (${e.reason})`;
+  });
+  return `Inconclusive: ${why.join('; ')}.`;
+}
+
+export function totalUnits(evidence: readonly RowEvidence[]): number {
+  return evidence.reduce((sum, e) => sum + (e.finalUnitDeduction === undefined ? 0 : Number(e.finalUnitDeduction) || 0), 0);
+}
+
+export function renderSummary(
+  round: Round,
+  evidence: readonly RowEvidence[],
+  skipped: readonly { row: string; reason: string }[] = [],
+): string {
+  const sandbox = evidence.some((e) => e.recordingProvenance !== 'live');
+  const lines = [
+    `# Round ${round.id}`,
+    '',
+    `**End state:** ${endState(evidence)}`,
+    '',
+    `**Spend:** ${totalUnits(evidence)} units (sum of final_unit_deduction${sandbox ? '; sandbox and transcribed rows are not real spend' : ''}).`,
+    '',
+    '| Row | Endpoint | Recording | Payload | Classification | Verdict | Units | Reason |',
+    '|---|---|---|---|---|---|---|---|',
+    ...evidence.map(
+      (e) =>
+        `| ${e.row} | \`${e.endpoint}\` | ${e.recordingProvenance} | ${e.payloadProvenance} | ${e.classification} | **${e.verdict}**${e.conclusive ? '' : ' (inconclusive)'} | ${e.finalUnitDeduction ?? '–'} | ${e.reason.replace(/\|/g, '\\|')}${e.advice ? ` — ${e.advice}` : ''} |`,
+    ),
+    ...skipped.map((s) => `| ${s.row} | | | | not run | | | ${s.reason} |`),
+    '',
+  ];
+  if (sandbox) lines.push('Rows recorded against the sandbox or transcribed are rehearsal or history, not live evidence.', '');
+  return lines.join('\n');
+}
+
+export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[]): string {
+  const file = join(dir, 'summary.md');
+  writeFileSync(file, renderSummary(round, evidence));
+  return file;
+}

@@ -1,0 +1,27 @@
+import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
+import { defineRow } from '../../helpers/harness/define-row.ts';
+import { buildOmniFirstFrame } from '../../helpers/kling/builders.ts';
+
+defineRow({
+  row: 'A',
+  purpose: 'confirm the current safest one-scene Omni path still behaves as the anchor baseline for the repo',
+  // The plan: "strongest current path: image_list[].image_url + type='first_frame'".
+  payloadProvenance: 'live-confirmed',
+  payload: () =>
+    buildOmniFirstFrame({
+      prompt: 'A red house on a green hill under a bright sun; the camera slowly pushes in toward the door.',
+      firstFrame: knownGoodImageBase64(),
+    }),
+  successCriteria: [
+    'create returns code=0',
+    'query reaches succeed',
+    'output is visually consistent with the supplied first frame (judged by a person from the attached video)',
+    'response/log shape still matches current builder + validator assumptions (no drift)',
+  ],
+  stopConditions: [
+    'first successful create ends the row',
+    'if create fails due to auth/platform/transient error, stop and fix environment before any variant',
+    'if create fails because the documented payload itself is rejected, stop and reopen docs/code review before retrying',
+  ],
+  reopenCriteria: 'only if builder/validator changes, model allowlist changes, or first-frame adherence regresses unexpectedly',
+});

@@ -1,0 +1,21 @@
+import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
+import { defineRow } from '../../helpers/harness/define-row.ts';
+import { buildMultiImage2videoNoModel } from '../../helpers/kling/builders.ts';
+
+defineRow({
+  row: 'D',
+  purpose: 'legacy-route analysis of multi-image2video, only when named explicitly; never a production-default choice',
+  // The plan gives no payload block for this row: the shape is the contract's (§3h).
+  payloadProvenance: 'doc-derived',
+  payload: () =>
+    buildMultiImage2videoNoModel({
+      prompt: 'The house stands on the hill as clouds pass slowly overhead.',
+      images: [knownGoodImageBase64()],
+    }),
+  approvals: { legacyRoute: true },
+  successCriteria: ['create returns code=0', 'query reaches succeed'],
+  stopConditions: [
+    'keep historical notes and provenance, but do not present this route as a current production-default choice',
+    'do not use image2video + image_tail results as a substitute for this route',
+  ],
+});
