@@ -19,7 +19,7 @@ export default defineConfig({
       [
         'allure-vitest/reporter',
         {
-          resultsDir: 'reports/allure-results',
+          resultsDir: `${process.env.REPORTS_DIR ?? 'reports'}/allure-results`,
           reportMatchers: false,
           categories: allureCategories,
           environmentInfo: allureEnvironment(process.env, {

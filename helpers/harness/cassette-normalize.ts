@@ -149,6 +149,8 @@ function normalizeJsonText(text: string, fx: Fixturizer, redact: boolean): strin
 
 /** A binary body (the result video) is replaced by a short text naming its real size and digest. */
 function standIn(content: HarEntry['response']['content']): HarEntry['response']['content'] {
+  // Already a stand-in (a cassette normalized before): digesting it again would lose the real size and sha256.
+  if (content.comment?.startsWith('stand-in for ') === true) return content;
   const bytes = Buffer.from(content.text ?? '', 'base64');
   const { bytes: size, sha256 } = digestOf(bytes);
   const note = `stand-in for a ${content.mimeType} body of ${size} bytes, sha256 ${sha256}; the file itself is kept with the round's evidence, not in the cassette`;

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { evidenceDir, readEvidence } from './evidence.ts';
 import { loadDotenvForLive } from './load-env.ts';
@@ -17,7 +18,8 @@ declare module 'vitest' {
  * round, and start the Allure results afresh. After the last test: the round summary.
  */
 export default function setup(project: TestProject): () => void {
-  loadDotenvForLive();
+  const ignored = loadDotenvForLive();
+  if (ignored.length > 0) console.error(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
   let config;
   try {
     config = parseRunConfig(process.env);
@@ -30,7 +32,7 @@ export default function setup(project: TestProject): () => void {
   }
   const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
   project.provide('round', round);
-  rmSync('reports/allure-results', { recursive: true, force: true });
+  rmSync(join(config.reportsDir, 'allure-results'), { recursive: true, force: true });
 
   return () => {
     const dir = evidenceDir(config.reportsDir, round);

@@ -35,17 +35,25 @@ export class MissingCassetteError extends TransportAbort {
   override readonly name = 'MissingCassetteError';
 }
 
-function readCassette(dir: string): Har | undefined {
+/** The committed cassette of a row, or a one-line error saying how to make it. */
+export function readCassette(row: string, dir: string): Har {
   const file = cassettePath(dir);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Har) : undefined;
+  if (!existsSync(file))
+    throw new MissingCassetteError(`row ${row} has no cassette at ${file}: record it first (pnpm recordings:rerecord)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Har;
+}
+
+/** `/v1/videos/text2video/{task_id}`: the path as matching sees it, readable. */
+function matchedPath(url: string): string {
+  return decodeURIComponent(new URL(matchUrl(url)).pathname);
 }
 
 function explainMismatch(row: string, har: Har, method: string, url: string, body: unknown): string {
-  const where = new URL(matchUrl(url)).pathname;
-  const candidates = har.log.entries.filter((e) => e.request.method === method && new URL(matchUrl(e.request.url)).pathname === where);
+  const where = matchedPath(url);
+  const candidates = har.log.entries.filter((e) => e.request.method === method && matchedPath(e.request.url) === where);
   const head = `replay of row ${row}: no recorded answer for ${method} ${where}`;
   if (candidates.length === 0) {
-    const recorded = [...new Set(har.log.entries.map((e) => `${e.request.method} ${new URL(matchUrl(e.request.url)).pathname}`))];
+    const recorded = [...new Set(har.log.entries.map((e) => `${e.request.method} ${matchedPath(e.request.url)}`))];
     return `${head}; the cassette has only: ${recorded.join(', ')}`;
   }
   const today = matchBody(body);
@@ -65,12 +73,7 @@ export function startCassette(options: {
   provenance: string;
   context: FetchContext;
 }): CassetteSession {
-  const har = options.mode === 'replay' ? readCassette(options.dir) : undefined;
-  if (options.mode === 'replay' && har === undefined) {
-    throw new MissingCassetteError(
-      `row ${options.row} has no cassette at ${cassettePath(options.dir)}: record it first (pnpm recordings:rerecord)`,
-    );
-  }
+  const har = options.mode === 'replay' ? readCassette(options.row, options.dir) : undefined;
   const polly = new Polly(options.row, {
     mode: options.mode,
     logLevel: 'silent',

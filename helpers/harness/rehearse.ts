@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.ts';
 import { buildReport } from './report.ts';
@@ -10,51 +10,58 @@ import { runRowsProject } from './run-rows.ts';
  * over the committed ones; then it builds the report and says where it is.
  */
 
-export const REHEARSAL_RECORDINGS = 'reports/rehearsal/recordings';
 /** Lifecycle timing that keeps each status change well clear of the poll times (2 s, 5 s): rounds re-record alike. */
 export const REHEARSAL_TIMING = { submittedMs: 500, processingMs: 3000 };
 
-export async function rehearse(options: { approveRows?: string; recordingsDir?: string; timeScale?: number } = {}): Promise<number> {
-  const recordingsDir = options.recordingsDir ?? REHEARSAL_RECORDINGS;
+export interface RehearsalResult {
+  exitCode: number;
+  roundId: string;
+  tasksCreated: Record<string, number>;
+}
+
+export async function rehearse(options: {
+  reportsDir: string;
+  approveRows?: string;
+  recordingsDir?: string;
+  timeScale?: number;
+}): Promise<RehearsalResult> {
+  const recordingsDir = options.recordingsDir ?? join(options.reportsDir, 'rehearsal', 'recordings');
   rmSync(recordingsDir, { recursive: true, force: true });
   const sandbox = await startSandbox({ timing: REHEARSAL_TIMING, timeScale: options.timeScale ?? 1 });
+  const roundId = `rehearse-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
   console.log(`Sandbox on ${sandbox.url} (demo credentials; nothing here is billed)`);
-  let code: number;
+  let exitCode: number;
   try {
-    code = await runRowsProject({
+    exitCode = await runRowsProject({
       HARNESS_MODE: 'rehearse',
       KLING_BASE_URL: sandbox.url,
       KLING_ACCESS_KEY: sandbox.credentials.accessKey,
       KLING_SECRET_KEY: sandbox.credentials.secretKey,
       APPROVE_ROWS: options.approveRows ?? '',
       RECORDINGS_DIR: recordingsDir,
+      REPORTS_DIR: options.reportsDir,
+      ROUND_ID: roundId,
     });
   } finally {
     await sandbox.stop();
   }
-  console.log(`Sandbox creates: ${JSON.stringify(sandbox.state.tasksCreated)}`);
-  return code;
-}
-
-function latestSummary(): string | undefined {
-  const root = 'reports/evidence';
-  if (!existsSync(root)) return undefined;
-  const rounds = readdirSync(root)
-    .filter((d) => d.startsWith('rehearse-'))
-    .sort();
-  const last = rounds.at(-1);
-  const file = last === undefined ? undefined : join(root, last, 'summary.md');
-  return file !== undefined && existsSync(file) ? file : undefined;
+  return { exitCode, roundId, tasksCreated: { ...sandbox.state.tasksCreated } };
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const code = await rehearse({ ...(process.env.APPROVE_ROWS ? { approveRows: process.env.APPROVE_ROWS } : {}) });
-  const summary = latestSummary();
-  if (summary) console.log(`\n${readFileSync(summary, 'utf8')}\nSummary: ${summary}`);
+  const reportsDir = process.env.REPORTS_DIR ?? 'reports';
+  const result = await rehearse({
+    reportsDir,
+    ...(process.env.APPROVE_ROWS ? { approveRows: process.env.APPROVE_ROWS } : {}),
+    timeScale: Number(process.env.SANDBOX_TIME_SCALE ?? '1'),
+  });
+  console.log(`Sandbox creates: ${JSON.stringify(result.tasksCreated)}`);
+  const summary = join(reportsDir, 'evidence', result.roundId, 'summary.md');
+  if (existsSync(summary)) console.log(`\n${readFileSync(summary, 'utf8')}\nSummary: ${summary}`);
   try {
     const index = buildReport({
-      resultsDir: 'reports/allure-results',
-      outDir: 'reports/allure-report',
+      resultsDir: join(reportsDir, 'allure-results'),
+      outDir: join(reportsDir, 'allure-report'),
       name: 'Kling verification round (sandbox rehearsal)',
     });
     console.log(`Report: ${index} (one file; open it in a browser)`);
@@ -62,5 +69,5 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
     console.error(`✗ report: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  process.exit(code);
+  process.exit(result.exitCode);
 }

@@ -22,7 +22,11 @@ function diff(committed: string, fresh: string): string {
 }
 
 const write = process.argv.includes('--write');
-const code = await rehearse({ approveRows: SANDBOX_ROWS.map((r) => r.id).join(','), recordingsDir: SCRATCH });
+const { exitCode: code } = await rehearse({
+  reportsDir: 'reports',
+  approveRows: SANDBOX_ROWS.map((r) => r.id).join(','),
+  recordingsDir: SCRATCH,
+});
 if (code !== 0) {
   console.error('✗ the re-recording run failed; nothing compared or written');
   process.exit(code);

@@ -13,14 +13,12 @@ import { pollUntilTerminal, type PollSchedule } from '../kling/poller.ts';
 import type { CreatedTask, Drift, Task } from '../kling/response-schemas.ts';
 import type { Sleep } from '../kling/retry.ts';
 import { verdictFor } from '../kling/verdict.ts';
-import type { Har } from './cassette-format.ts';
 import { RECORDED_ORIGIN } from './cassette-normalize.ts';
 import { readMeta, writeMeta } from './cassette-meta.ts';
-import { cassettePath } from './cassette-persister.ts';
 import { CreateRefused, guardCreate } from './create-guard.ts';
 import { evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from './evidence.ts';
 import type { EvidenceSink } from './evidence-sink.ts';
-import { startCassette } from './polly.ts';
+import { readCassette, startCassette } from './polly.ts';
 import { preflight } from './preflight.ts';
 import { redactBody } from './redact.ts';
 import { describeDifferences, diffJson } from './replay-diff.ts';
@@ -98,7 +96,7 @@ function adviceFor(spec: RowSpec, classified: Classified): string | undefined {
 
 /** DESIGN §3.9: replay fails when today's builder would send a different body than the one recorded. */
 function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, body: unknown): void {
-  const har = JSON.parse(readFileSync(cassettePath(dir), 'utf8')) as Har;
+  const har = readCassette(entry.id, dir);
   const recorded = har.log.entries.find((e) => e.request.method === 'POST');
   if (recorded === undefined) throw new ReplayDriftError(`row ${entry.id}: the cassette holds no create`);
   const recordedEndpoint = `POST ${new URL(recorded.request.url).pathname}`;

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CreateRefused, guardCreate } from '../../helpers/harness/create-guard.ts';
+import type { RunConfig } from '../../helpers/harness/run-config.ts';
+import { RoundJournal, roundAt } from '../../helpers/harness/round.ts';
+import { createTokenSource } from '../../helpers/kling/auth.ts';
+import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
+import { KlingClient } from '../../helpers/kling/client.ts';
+import { createFetchContext } from '../../helpers/kling/http-context.ts';
+import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { workspace } from '../support/harness-env.ts';
+
+const b = buildText2videoNoModel({ prompt: 'A paper boat.' });
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.stop();
+  sandbox = undefined;
+});
+
+async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, string | undefined> = {}) {
+  sandbox = await startSandbox({ timeScale: 0.01 });
+  const ws = workspace();
+  const round = roundAt(ws.reportsDir, 'guard-test');
+  const journal = new RoundJournal(round);
+  const http = createFetchContext();
+  const client = new KlingClient({ baseUrl: sandbox.url, token: createTokenSource(sandbox.credentials), http });
+  const config: RunConfig = {
+    mode: 'rehearse',
+    approved: ['B'],
+    maxCreates: 1,
+    baseUrl: sandbox.url,
+    credentials: sandbox.credentials,
+    recordingsDir: ws.recordingsDir,
+    reportsDir: ws.reportsDir,
+    ...overrides,
+  };
+  const create = guardCreate({ row: 'B', config, journal, client, externalTaskId: 'guard-test-B', replayCassette: false, env });
+  return { sandbox, journal, round, http, create };
+}
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+describe('Harness | create guard (no create without consent, one per row per run)', () => {
+  it('sends one create with the row-and-round external_task_id, and refuses a second in the same run', async () => {
+    const { sandbox, create } = await setup();
+    await create(b.family, b.body);
+    const second = await refusal(create(b.family, b.body));
+    expect(second).toBeInstanceOf(CreateRefused);
+    expect(second).toMatchObject({
+      kind: 'second-create',
+      message: 'row B: a second create in one run is refused; one create per row per run',
+    });
+    expect(sandbox.state.createsReceived.text2video).toBe(1);
+    expect([...sandbox.state.tasksByExternalId]).toEqual([['guard-test-B', 1]]);
+  });
+
+  it('a failed create is not retried either: a second call after an error is still refused', async () => {
+    const { sandbox, create } = await setup();
+    sandbox.inject({ route: 'create', calls: [1], fault: { kind: 'server-error', code: 5000 } });
+    await expect(create(b.family, b.body)).rejects.toMatchObject({ code: 5000 });
+    await expect(create(b.family, b.body)).rejects.toMatchObject({ kind: 'second-create' });
+    expect(sandbox.state.createsReceived.text2video).toBe(1);
+  });
+
+  it.each([
+    ['a row not in APPROVE_ROWS', { approved: [] }, {}, 'not-approved', 'row B is not in APPROVE_ROWS'],
+    ['a run with its cap at 0', { maxCreates: 0 }, {}, 'cap', "row B: this run's cap of 0 create(s) is reached"],
+    ['no credentials', { credentials: undefined }, {}, 'no-credentials', 'row B: no credentials'],
+    ['live under CI=true', { mode: 'live' as const }, { CI: 'true' }, 'ci', 'row B: live creates are refused under CI=true'],
+    [
+      'replay without a cassette',
+      { mode: 'replay' as const },
+      {},
+      'no-transport',
+      'row B: replay sends no create without a replay cassette',
+    ],
+  ])('refuses %s, and nothing reaches the server', async (_name, overrides, env, kind, message) => {
+    const { sandbox, create } = await setup(overrides, env);
+    expect(await refusal(create(b.family, b.body))).toMatchObject({ kind, message });
+    expect(sandbox.state.requests).toHaveLength(0);
+  });
+
+  it('writes the intent to disk, flushed, before the create leaves the process', async () => {
+    const { round, http, create } = await setup();
+    const journalFile = join(round.dir, 'journal.jsonl');
+    const seenAtSend: string[] = [];
+    const original = http.fetch;
+    http.fetch = ((url: string, init?: Parameters<typeof original>[1]) => {
+      seenAtSend.push(existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '');
+      return original(url, init);
+    }) as typeof http.fetch;
+    await create(b.family, b.body);
+    expect(seenAtSend).toHaveLength(1);
+    expect(JSON.parse(seenAtSend[0] ?? '{}')).toMatchObject({ type: 'create-intent', row: 'B', externalTaskId: 'guard-test-B' });
+  });
+
+  it('counts creates across rows of one round from the journal, so the cap holds across spec files', async () => {
+    const { journal, create } = await setup({ approved: ['A', 'B'], maxCreates: 1 });
+    journal.append({ type: 'create-intent', row: 'A', externalTaskId: 'guard-test-A', at: new Date().toISOString() });
+    await expect(create(b.family, b.body)).rejects.toMatchObject({ kind: 'cap' });
+  });
+});

@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDotenvForLive } from '../../helpers/harness/load-env.ts';
+
+function dotenv(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), '.env');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('Harness | .env loading', () => {
+  it('takes the credentials and base URL in live mode; the environment wins over the file', () => {
+    const env: Record<string, string | undefined> = { HARNESS_MODE: 'live', KLING_BASE_URL: 'https://api-beijing.klingai.com' };
+    loadDotenvForLive(env, dotenv('KLING_ACCESS_KEY=ak-file\nKLING_SECRET_KEY=sk-file\nKLING_BASE_URL=https://other.example.test\n'));
+    expect(env).toEqual({
+      HARNESS_MODE: 'live',
+      KLING_ACCESS_KEY: 'ak-file',
+      KLING_SECRET_KEY: 'sk-file',
+      KLING_BASE_URL: 'https://api-beijing.klingai.com',
+    });
+  });
+
+  it('never takes approval from the file: APPROVE_ROWS and MAX_CREATES must be given per run', () => {
+    const env: Record<string, string | undefined> = { HARNESS_MODE: 'live' };
+    const ignored = loadDotenvForLive(env, dotenv('APPROVE_ROWS=A,B,C\nMAX_CREATES=3\nKLING_ACCESS_KEY=ak\n'));
+    expect(env.APPROVE_ROWS).toBeUndefined();
+    expect(env.MAX_CREATES).toBeUndefined();
+    expect(ignored).toEqual(['APPROVE_ROWS', 'MAX_CREATES']);
+  });
+
+  it('reads nothing outside live mode', () => {
+    const env: Record<string, string | undefined> = { HARNESS_MODE: 'rehearse' };
+    loadDotenvForLive(env, dotenv('KLING_ACCESS_KEY=ak\n'));
+    expect(env).toEqual({ HARNESS_MODE: 'rehearse' });
+  });
+});

@@ -1,0 +1,161 @@
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Har } from '../../helpers/harness/cassette-format.ts';
+import { MissingCassetteError, ReplayMismatchError } from '../../helpers/harness/polly.ts';
+import type { RowSpec } from '../../helpers/harness/row-spec.ts';
+import { ReplayDriftError, runRow } from '../../helpers/harness/runner.ts';
+import { buildPreservedRiskControl, buildText2videoNoModel } from '../../helpers/kling/builders.ts';
+import { knownGoodBase64 } from '../support/images.ts';
+import { rowEnvironment, workspace } from '../support/harness-env.ts';
+
+const PROMPT_B = 'A paper boat drifts slowly across a calm pond at sunrise.';
+const rowB = (prompt = PROMPT_B): RowSpec => ({
+  row: 'B',
+  purpose: 'no-model text2video',
+  payloadProvenance: 'policy-test',
+  payload: () => buildText2videoNoModel({ prompt }),
+  successCriteria: [],
+  stopConditions: [],
+});
+const rowR: RowSpec = {
+  row: 'R',
+  purpose: 'preserved risk-control case',
+  payloadProvenance: 'live-confirmed',
+  payload: () => buildPreservedRiskControl({ references: [knownGoodBase64, knownGoodBase64, knownGoodBase64] }),
+  approvals: { pro: true },
+  successCriteria: [],
+  stopConditions: [],
+};
+
+function replayEnv() {
+  const ws = workspace(true);
+  return { ws, ...rowEnvironment(ws, { mode: 'replay' }) };
+}
+const cassetteOf = (dir: string) => join(dir, 'B-text2video-no-model', 'cassette.har');
+function editCassette(dir: string, edit: (har: Har) => void) {
+  const har = JSON.parse(readFileSync(cassetteOf(dir), 'utf8')) as Har;
+  edit(har);
+  writeFileSync(cassetteOf(dir), JSON.stringify(har));
+}
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+
+describe('Harness | replay (offline, lockdown)', () => {
+  it('reproduces the recorded verdict from the committed cassette, offline and instantly', async () => {
+    const { env } = replayEnv();
+    const outcome = await runRow(rowB(), env);
+    expect(outcome).toMatchObject({
+      status: 'done',
+      evidence: { classification: 'success', verdict: 'tightened', recordingProvenance: 'sandbox' },
+    });
+    if (outcome.status === 'done') expect(outcome.evidence.download).toMatchObject({ standIn: true });
+  });
+
+  it('reproduces the preserved risk-control case as moderation/content-risk, provenance transcribed, task 867314916859576411', async () => {
+    const { env } = replayEnv();
+    const outcome = await runRow(rowR, env);
+    expect(outcome).toMatchObject({
+      status: 'done',
+      evidence: {
+        classification: 'moderation-content-risk',
+        verdict: 'unchanged',
+        recordingProvenance: 'transcribed',
+        taskId: '867314916859576411',
+        finalUnitDeduction: '0',
+      },
+    });
+  });
+
+  it('fails, naming the row and the field, when today\u2019s builder sends a different payload', async () => {
+    const { env } = replayEnv();
+    const error = await failure(runRow(rowB('A paper boat sinks.'), env));
+    expect(error).toBeInstanceOf(ReplayDriftError);
+    expect(error?.message).toBe(
+      `row B: today's builder would send a different payload than the recorded one (the plan's reopen rule): prompt: recorded "${PROMPT_B}", today "A paper boat sinks."`,
+    );
+  });
+
+  it('fails with a readable request diff, and no secret, when a request has no recording', async () => {
+    const { ws, env } = replayEnv();
+    editCassette(ws.recordingsDir, (har) => {
+      har.log.entries = har.log.entries.filter((e) => !(e.request.method === 'GET' && e.request.url.includes('/v1/')));
+    });
+    const error = await failure(runRow(rowB(), env));
+    expect(error).toBeInstanceOf(ReplayMismatchError);
+    expect(error?.message).toBe(
+      'replay of row B: no recorded answer for GET /v1/videos/text2video/{task_id}; the cassette has only: POST /v1/videos/text2video, GET /files/{task_id}.mp4',
+    );
+    expect(error?.message).not.toMatch(/Bearer|eyJ|authorization|replay-has-no-credentials/i);
+  });
+
+  it('fails when a recorded request goes unused', async () => {
+    const { ws, env } = replayEnv();
+    editCassette(ws.recordingsDir, (har) => {
+      const last = har.log.entries.at(-1);
+      if (last) har.log.entries.push({ ...last, _order: last._order + 1 });
+    });
+    const error = await failure(runRow(rowB(), env));
+    expect(error?.message).toMatch(
+      /^row B: the cassette holds \d+ recorded requests, this replay used \d+: every recorded request must be used$/,
+    );
+  });
+
+  it('fails when the replayed verdict differs from the recorded one', async () => {
+    const { ws, env } = replayEnv();
+    const metaFile = join(ws.recordingsDir, 'B-text2video-no-model', 'meta.json');
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(metaFile, JSON.stringify({ ...meta, classification: 'model-policy-mismatch', verdict: 'reopened' }));
+    const error = await failure(runRow(rowB(), env));
+    expect(error?.message).toBe(
+      'row B: replay concludes success → tightened, but the recording concluded model-policy-mismatch → reopened',
+    );
+  });
+
+  it('fails when the cassette is missing, saying how to make it', async () => {
+    const { ws, env } = replayEnv();
+    rmSync(cassetteOf(ws.recordingsDir));
+    const error = await failure(runRow(rowB(), env));
+    expect(error).toBeInstanceOf(MissingCassetteError);
+    expect(error?.message).toMatch(
+      /^row B has no cassette at .*B-text2video-no-model\/cassette\.har: record it first \(pnpm recordings:rerecord\)$/,
+    );
+  });
+});
+
+describe('Harness | committed recordings', () => {
+  const rows = readdirSync('recordings', { withFileTypes: true }).filter((d) => d.isDirectory());
+
+  it('every row has a cassette and a meta that says honestly where it came from', () => {
+    expect(rows.map((d) => d.name).sort()).toEqual([
+      'A-omni-first-frame',
+      'B-text2video-no-model',
+      'C-image2video-no-model',
+      'D-multi-image2video-legacy',
+      'R-omni-risk-control-preserved',
+    ]);
+    const provenance: Record<string, string> = Object.fromEntries(
+      rows.map((d): [string, string] => [
+        d.name.slice(0, 1),
+        (JSON.parse(readFileSync(join('recordings', d.name, 'meta.json'), 'utf8')) as { provenance: string }).provenance,
+      ]),
+    );
+    expect(provenance).toEqual({ A: 'sandbox', B: 'sandbox', C: 'sandbox', D: 'sandbox', R: 'transcribed' });
+    for (const d of rows) {
+      const har = JSON.parse(readFileSync(join('recordings', d.name, 'cassette.har'), 'utf8')) as Har;
+      expect(har.log.comment).toBe(`provenance: ${provenance[d.name.slice(0, 1)] ?? ''}`);
+    }
+  });
+
+  it('hold no credential, no JWT, no Bearer value and no raw base64 image', () => {
+    for (const d of rows) {
+      for (const file of readdirSync(join('recordings', d.name))) {
+        const text = readFileSync(join('recordings', d.name, file), 'utf8');
+        expect(text, file).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.|Bearer |authorization|sandbox-secret-key|iVBORw0KGgo/i);
+      }
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseRunConfig } from '../../helpers/harness/run-config.ts';
+
+const LIVE = { HARNESS_MODE: 'live', APPROVE_ROWS: 'A,B', KLING_ACCESS_KEY: 'ak-1234', KLING_SECRET_KEY: 'sk-5678' };
+const REHEARSE = { ...LIVE, HARNESS_MODE: 'rehearse', KLING_BASE_URL: 'http://127.0.0.1:4010' };
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    parseRunConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('Harness | run configuration', () => {
+  it('replays by default, approving nothing and capping creates at 0', () => {
+    expect(parseRunConfig({})).toMatchObject({
+      mode: 'replay',
+      approved: [],
+      maxCreates: 0,
+      credentials: undefined,
+      recordingsDir: 'recordings',
+    });
+  });
+
+  it('live takes APPROVE_ROWS, the credentials and the global host by default; the cap is the number of approved rows', () => {
+    expect(parseRunConfig(LIVE)).toMatchObject({
+      mode: 'live',
+      approved: ['A', 'B'],
+      maxCreates: 2,
+      baseUrl: 'https://api-singapore.klingai.com',
+      credentials: { accessKey: 'ak-1234', secretKey: 'sk-5678' },
+    });
+  });
+
+  it('rehearse defaults to the plan minimum set A, B, C', () => {
+    expect(parseRunConfig({ ...REHEARSE, APPROVE_ROWS: undefined }).approved).toEqual(['A', 'B', 'C']);
+  });
+
+  it('MAX_CREATES can lower the cap, never raise it', () => {
+    expect(parseRunConfig({ ...LIVE, MAX_CREATES: '1' }).maxCreates).toBe(1);
+    expect(problemsOf({ ...LIVE, MAX_CREATES: '3' })).toEqual([
+      'MAX_CREATES=3 is more than the 2 approved row(s); it can only lower the cap',
+    ]);
+  });
+
+  it('refuses live under CI=true, before anything else', () => {
+    expect(problemsOf({ ...LIVE, CI: 'true' })).toEqual([
+      'live mode refuses to run under CI=true: every create is billable; run it by hand, with approval',
+    ]);
+  });
+
+  it('rehearse under CI is allowed: it only reaches a sandbox on loopback', () => {
+    expect(parseRunConfig({ ...REHEARSE, CI: 'true' }).mode).toBe('rehearse');
+  });
+
+  it.each([
+    ['an unknown mode', { HARNESS_MODE: 'record' }, "HARNESS_MODE must be replay, live or rehearse, got 'record'"],
+    [
+      'no APPROVE_ROWS in live',
+      { ...LIVE, APPROVE_ROWS: undefined },
+      'APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B',
+    ],
+    ['an empty APPROVE_ROWS', { ...LIVE, APPROVE_ROWS: ' ' }, 'APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B'],
+    ['an unknown row', { ...LIVE, APPROVE_ROWS: 'A,Z' }, "APPROVE_ROWS: unknown row 'Z' (the rows are A, B, C, D, R)"],
+    ['a lower-case row', { ...LIVE, APPROVE_ROWS: 'a' }, "APPROVE_ROWS: 'a' is not a row id; row ids are upper-case (A)"],
+    ['a repeated row', { ...LIVE, APPROVE_ROWS: 'B,B' }, 'APPROVE_ROWS names B twice; one create per row per run'],
+    ['"all"', { ...LIVE, APPROVE_ROWS: 'all' }, 'APPROVE_ROWS=all is not accepted: name each row to spend on (A,B,C,D)'],
+    [
+      'the replay-only row',
+      { ...LIVE, APPROVE_ROWS: 'R' },
+      'APPROVE_ROWS: row R is replay-only (a transcription of a past run) and never creates',
+    ],
+    ['an empty entry', { ...LIVE, APPROVE_ROWS: 'A,,B' }, "APPROVE_ROWS has an empty entry: 'A,,B'"],
+    [
+      'a missing access key',
+      { ...LIVE, KLING_ACCESS_KEY: undefined },
+      'KLING_ACCESS_KEY is missing: copy .env.example to .env and fill it in',
+    ],
+    ['a blank secret key', { ...LIVE, KLING_SECRET_KEY: '   ' }, 'KLING_SECRET_KEY is empty: copy .env.example to .env and fill it in'],
+    [
+      'a key with a space inside',
+      { ...LIVE, KLING_ACCESS_KEY: 'ak 1234' },
+      'KLING_ACCESS_KEY contains whitespace; paste the key exactly as the console shows it',
+    ],
+    ['a base URL that is not a URL', { ...LIVE, KLING_BASE_URL: 'api-singapore' }, "KLING_BASE_URL is not a URL: 'api-singapore'"],
+    [
+      'a base URL that is not http(s)',
+      { ...LIVE, KLING_BASE_URL: 'ftp://example.test' },
+      "KLING_BASE_URL must be http(s): 'ftp://example.test'",
+    ],
+    [
+      'rehearse against a real host',
+      { ...REHEARSE, KLING_BASE_URL: 'https://api-singapore.klingai.com' },
+      'rehearse talks only to a sandbox on loopback; KLING_BASE_URL is https://api-singapore.klingai.com',
+    ],
+    ['a cap that is not a number', { ...LIVE, MAX_CREATES: 'two' }, "MAX_CREATES must be a whole number, got 'two'"],
+  ])('refuses %s with one line', (_name, env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+
+  it('reports every problem, one line each, and never echoes a key', () => {
+    const problems = problemsOf({ HARNESS_MODE: 'live', APPROVE_ROWS: 'a,Z', KLING_SECRET_KEY: 'sk with space' });
+    expect(problems).toHaveLength(4);
+    for (const line of problems) expect(line).not.toContain('\n');
+    expect(problems.join(' ')).not.toContain('sk with space');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { RowEvidence } from '../../helpers/harness/evidence.ts';
+import { endState, renderSummary, totalUnits } from '../../helpers/harness/summary.ts';
+
+function row(rowId: RowEvidence['row'], classification: RowEvidence['classification'], extra: Partial<RowEvidence> = {}): RowEvidence {
+  return {
+    row: rowId,
+    title: `row ${rowId}`,
+    round: 'live-20261124-100000',
+    mode: 'live',
+    endpoint: 'POST /v1/videos/text2video',
+    recordingProvenance: 'live',
+    payloadProvenance: 'policy-test',
+    payload: {},
+    warnings: [],
+    queries: [],
+    drift: [],
+    classification,
+    verdict: classification === 'success' ? 'tightened' : 'reopened',
+    conclusive: true,
+    reason: `${classification} reason`,
+    ...extra,
+  };
+}
+
+describe('Harness | round summary', () => {
+  it('says non-Omni can tighten when B and C both succeeded', () => {
+    expect(endState([row('A', 'success'), row('B', 'success'), row('C', 'success')])).toBe(
+      'Non-Omni minimal no-model requests are viable: the scaffold policy can tighten (rows B and C succeeded without model_name).',
+    );
+  });
+
+  it('says non-Omni must stay caller-explicit when B or C hit a model-policy mismatch', () => {
+    expect(endState([row('B', 'model-policy-mismatch', { reason: 'the API refused the model (code 1201)' }), row('C', 'success')])).toBe(
+      'Non-Omni still requires explicit legacy model handling: keep it caller-explicit / provisional (row B: the API refused the model (code 1201)).',
+    );
+  });
+
+  it('says inconclusive, and why, otherwise', () => {
+    expect(endState([row('B', 'success'), row('C', 'asset-quality', { reason: 'replace the asset' })])).toBe(
+      'Inconclusive: row B: success (success reason); row C: asset-quality (replace the asset).',
+    );
+    expect(endState([row('A', 'success')])).toBe('Inconclusive: row B did not run; row C did not run.');
+  });
+
+  it('sums final_unit_deduction, strings and all, and marks non-live rows as not real spend', () => {
+    const evidence = [
+      row('A', 'success', { finalUnitDeduction: '1' }),
+      row('B', 'success', { finalUnitDeduction: '3.5', recordingProvenance: 'sandbox' }),
+      row('C', 'success'),
+    ];
+    expect(totalUnits(evidence)).toBe(4.5);
+    const md = renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence);
+    expect(md).toContain('**Spend:** 4.5 units (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).');
+    expect(md).toContain('| B | `POST /v1/videos/text2video` | sandbox | policy-test | success | **tightened** | 3.5 |');
+    expect(md).toContain('not live evidence');
+  });
+});
