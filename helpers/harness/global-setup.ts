@@ -19,7 +19,8 @@ declare module 'vitest' {
  */
 export default function setup(project: TestProject): () => void {
   const ignored = loadDotenvForLive();
-  if (ignored.length > 0) console.error(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
+  if (ignored.length > 0)
+    console.error(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
   let config;
   try {
     config = parseRunConfig(process.env);
