@@ -34,7 +34,8 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
   rmSync(options.outDir, { recursive: true, force: true });
   const run = spawnSync(
     process.execPath,
-    [cli, 'awesome', options.resultsDir, '-o', options.outDir, '--single-file', '--name', options.name],
+    // Grouped by verdict (tightened / unchanged / reopened / not run): each row's answer is seen at a glance.
+    [cli, 'awesome', options.resultsDir, '-o', options.outDir, '--single-file', '--group-by', 'verdict', '--name', options.name],
     {
       encoding: 'utf8',
       env: { ...process.env, ALLURE_NO_ANALYTICS: 'true' },

@@ -56,6 +56,13 @@ export class ReplayDriftError extends TransportAbort {
   override readonly name = 'ReplayDriftError';
 }
 
+/** A row that did not run still shows in the report, under "not run", with its reason. */
+async function skipped(sink: EvidenceSink, entry: RowEntry, reason: string): Promise<RowOutcome> {
+  await sink.label('verdict', 'not run');
+  await sink.displayName(`${entry.id} · ${entry.title} — not run: ${reason}`);
+  return { status: 'skipped', reason };
+}
+
 const instant: Sleep = () => Promise.resolve();
 const realSleep: Sleep = (ms) => delay(ms);
 const REPLAY_TOKEN: TokenSource = () => Promise.resolve('replay-has-no-credentials');
@@ -117,8 +124,11 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const entry = rowEntry(spec.row);
   const { config, round, journal, sink } = env;
   const log = env.log ?? ((line: string) => console.log(line));
+  await sink.label('epic', 'Kling verification round');
+  await sink.label('story', `${entry.id} · ${entry.title}`);
+  await sink.parameter('row', entry.id);
   const skip = gateReason(entry, config, journal, env.transcribing === true);
-  if (skip !== undefined) return { status: 'skipped', reason: skip };
+  if (skip !== undefined) return skipped(sink, entry, skip);
 
   const replay = config.mode === 'replay';
   const built = spec.payload();
@@ -130,10 +140,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const body = built.body as Record<string, unknown>;
   const redactedPayload = redactBody(body);
 
-  await sink.label('epic', 'Kling verification round');
   await sink.label('feature', endpoint);
-  await sink.label('story', `${entry.id} · ${entry.title}`);
-  await sink.parameter('row', entry.id);
   await sink.parameter('endpoint', endpoint);
   await sink.parameter('model', typeof body.model_name === 'string' ? body.model_name : 'omitted');
   await sink.parameter('mode', typeof body.mode === 'string' ? body.mode : 'omitted');
@@ -251,7 +258,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       if (error instanceof TransportAbort) throw error;
       if (error instanceof CreateRefused) {
         if (error.kind === 'second-create') throw error;
-        return { status: 'skipped', reason: error.message };
+        return skipped(sink, entry, error.message);
       }
       classified = classify(observeError(error, stage));
     } finally {
@@ -301,6 +308,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     sink.attach('evidence', JSON.stringify(evidence, null, 2), 'application/json'),
   );
   if (drift.length > 0) await sink.attach('response drift', JSON.stringify(drift, null, 2), 'application/json');
+  await sink.label('verdict', verdict);
   await sink.label('tag', `verdict:${verdict}`);
   await sink.label('tag', `recording:${recordingProvenance}`);
   await sink.displayName(`${entry.id} · ${entry.title} — ${verdict}${conclusive ? '' : ', inconclusive'} (${recordingProvenance})`);
