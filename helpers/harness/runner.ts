@@ -258,7 +258,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       if (error instanceof TransportAbort) throw error;
       if (error instanceof CreateRefused) {
         if (error.kind === 'second-create') throw error;
-        return skipped(sink, entry, error.message);
+        return await skipped(sink, entry, error.message);
       }
       classified = classify(observeError(error, stage));
     } finally {
