@@ -27,6 +27,8 @@ export interface RowEvidence {
   create?: { httpStatus: number; requestId: string | undefined; body: unknown };
   queries: unknown[];
   taskId?: string;
+  /** Set when this run resumed a task an earlier run created: no create was made for it this time. */
+  resumed?: { taskId: string; externalTaskId: string; round: string };
   finalAssetUrl?: string;
   download?: { path: string; bytes: number; sha256: string; standIn: boolean };
   finalUnitDeduction?: string;

@@ -2,6 +2,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { evidenceDir, readEvidence } from './evidence.ts';
+import { Ledger, LedgerCorruptError } from './ledger.ts';
+import { ledgerStatusLines } from './ledger-report.ts';
+import { RunLockedError, acquireRunLock } from './run-lock.ts';
 import { loadDotenvForLive } from './load-env.ts';
 import { newRoundId, roundAt, type Round } from './round.ts';
 import { ConfigError, parseRunConfig } from './run-config.ts';
@@ -32,14 +35,38 @@ export default function setup(project: TestProject): () => void {
     throw error;
   }
   const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
+  let release = () => undefined as void;
+  if (config.ledgerFile !== undefined) {
+    try {
+      // Read it whole now: a corrupt ledger stops the run here, before any request, naming the line.
+      const ledger = new Ledger(config.ledgerFile);
+      ledger.entries();
+      const lock = acquireRunLock(config.ledgerFile, round.id);
+      if (lock.clearedStale) {
+        console.error(
+          `note: cleared a stale lock of pid ${lock.clearedStale.pid} (round ${lock.clearedStale.round}); its pending creates will be resumed`,
+        );
+      }
+      release = lock.release;
+      console.log(ledgerStatusLines(ledger).join('\n'));
+    } catch (error) {
+      if (error instanceof LedgerCorruptError || error instanceof RunLockedError) {
+        console.error(`✗ ${error.message}`);
+        throw new Error(`the run is refused before any request: ${error.message}`);
+      }
+      throw error;
+    }
+  }
   project.provide('round', round);
   rmSync(join(config.reportsDir, 'allure-results'), { recursive: true, force: true });
 
   return () => {
+    release();
     const dir = evidenceDir(config.reportsDir, round);
     const evidence = readEvidence(dir);
     if (evidence.length === 0) return;
-    const file = writeSummary(dir, round, evidence);
+    const ledgerLines = config.ledgerFile === undefined ? [] : ledgerStatusLines(new Ledger(config.ledgerFile));
+    const file = writeSummary(dir, round, evidence, ledgerLines);
     console.log(`\nRound ${round.id}: ${evidence.length} row(s); summary at ${file}`);
   };
 }

@@ -27,6 +27,8 @@ export async function rehearse(options: {
 }): Promise<RehearsalResult> {
   const recordingsDir = options.recordingsDir ?? join(options.reportsDir, 'rehearsal', 'recordings');
   rmSync(recordingsDir, { recursive: true, force: true });
+  // Every rehearsal is a full round: its scratch ledger starts empty, so no row is closed from a previous one.
+  rmSync(join(options.reportsDir, 'rehearsal', 'ledger.jsonl'), { force: true });
   const sandbox = await startSandbox({ timing: REHEARSAL_TIMING, timeScale: options.timeScale ?? 1 });
   const roundId = `rehearse-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
   console.log(`Sandbox on ${sandbox.url} (demo credentials; nothing here is billed)`);

@@ -5,8 +5,8 @@ import type { RowId } from './rows.ts';
 
 /**
  * One run of the matrix is a round: an id, a folder under reports/rounds/, and a journal every row of the run
- * shares (rows run as separate test files, so the journal is on disk). It carries the per-run create count and
- * the seed's "stop the round" condition. The cross-run spend ledger builds on it.
+ * shares (rows run as separate test files, so the journal is on disk). It carries the seed's "stop the round"
+ * condition; what was spent is the ledger's business (ledger.ts).
  */
 
 export interface Round {
@@ -14,8 +14,12 @@ export interface Round {
   dir: string;
 }
 
-export type JournalEvent =
-  { type: 'create-intent'; row: RowId; externalTaskId: string; at: string } | { type: 'stop'; row: RowId; reason: string; at: string };
+export interface JournalEvent {
+  type: 'stop';
+  row: RowId;
+  reason: string;
+  at: string;
+}
 
 /** `rehearse-20261124-034812`: sortable, says the mode, safe in a file name and an external_task_id. */
 export function newRoundId(mode: Mode, now: Date = new Date()): string {
@@ -59,12 +63,8 @@ export class RoundJournal {
       .map((line) => JSON.parse(line) as JournalEvent);
   }
 
-  createsThisRound(): number {
-    return this.events().filter((e) => e.type === 'create-intent').length;
-  }
-
   /** The seed's stop condition: an environment/auth/transient failure in one row stops the round. */
-  stopped(): Extract<JournalEvent, { type: 'stop' }> | undefined {
-    return this.events().find((e): e is Extract<JournalEvent, { type: 'stop' }> => e.type === 'stop');
+  stopped(): JournalEvent | undefined {
+    return this.events().find((e) => e.type === 'stop');
   }
 }

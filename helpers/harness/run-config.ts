@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Credentials } from '../kling/auth.ts';
 import { GLOBAL_BASE_URL } from '../kling/client.ts';
@@ -21,7 +22,14 @@ export interface RunConfig {
   credentials: Credentials | undefined;
   recordingsDir: string;
   reportsDir: string;
+  /** The spend ledger this run reads and appends to; none in replay, which spends nothing. */
+  ledgerFile: string | undefined;
+  /** Closed rows this run may run again, and why (REOPEN_ROWS, REOPEN_REASON). */
+  reopen: { rows: RowId[]; reason: string };
 }
+
+/** Live rounds share "row A is closed" through the repo, so the live ledger is committed next to the cassettes. */
+export const LIVE_LEDGER = 'recordings/ledger.jsonl';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -35,7 +43,7 @@ type Env = Record<string, string | undefined>;
 const LOOPBACK_URL = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?\/?$/;
 
 /** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
-export function parseApprovedRows(value: string | undefined, mode: Mode): { rows: RowId[]; problems: string[] } {
+export function parseApprovedRows(value: string | undefined, mode: Mode, name = 'APPROVE_ROWS'): { rows: RowId[]; problems: string[] } {
   const problems: string[] = [];
   if (value === undefined || value.trim() === '') {
     if (mode === 'rehearse') return { rows: [...DEFAULT_ROUND], problems };
@@ -44,7 +52,7 @@ export function parseApprovedRows(value: string | undefined, mode: Mode): { rows
   const rows: RowId[] = [];
   for (const raw of value.split(',').map((s) => s.trim())) {
     if (raw === '') {
-      problems.push(`APPROVE_ROWS has an empty entry: '${value}'`);
+      problems.push(`${name} has an empty entry: '${value}'`);
     } else if (raw.toLowerCase() === 'all') {
       problems.push(
         `APPROVE_ROWS=${raw} is not accepted: name each row to spend on (${ROWS.filter((r) => r.liveAllowed)
@@ -54,13 +62,13 @@ export function parseApprovedRows(value: string | undefined, mode: Mode): { rows
     } else if (!isRowId(raw)) {
       problems.push(
         isRowId(raw.toUpperCase())
-          ? `APPROVE_ROWS: '${raw}' is not a row id; row ids are upper-case (${raw.toUpperCase()})`
-          : `APPROVE_ROWS: unknown row '${raw}' (the rows are ${ROW_IDS.join(', ')})`,
+          ? `${name}: '${raw}' is not a row id; row ids are upper-case (${raw.toUpperCase()})`
+          : `${name}: unknown row '${raw}' (the rows are ${ROW_IDS.join(', ')})`,
       );
     } else if (rows.includes(raw)) {
-      problems.push(`APPROVE_ROWS names ${raw} twice; one create per row per run`);
+      problems.push(`${name} names ${raw} twice; one create per row per run`);
     } else if (!rowEntry(raw).liveAllowed) {
-      problems.push(`APPROVE_ROWS: row ${raw} is replay-only (a transcription of a past run) and never creates`);
+      problems.push(`${name}: row ${raw} is replay-only (a transcription of a past run) and never creates`);
     } else {
       rows.push(raw);
     }
@@ -99,7 +107,17 @@ export function parseRunConfig(env: Env): RunConfig {
   const recordingsDir = env.RECORDINGS_DIR ?? 'recordings';
   const reportsDir = env.REPORTS_DIR ?? 'reports';
   if (mode === 'replay') {
-    return { mode, approved: [], maxCreates: 0, baseUrl: GLOBAL_BASE_URL, credentials: undefined, recordingsDir, reportsDir };
+    return {
+      mode,
+      approved: [],
+      maxCreates: 0,
+      baseUrl: GLOBAL_BASE_URL,
+      credentials: undefined,
+      recordingsDir,
+      reportsDir,
+      ledgerFile: undefined,
+      reopen: { rows: [], reason: '' },
+    };
   }
 
   const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode);
@@ -127,6 +145,27 @@ export function parseRunConfig(env: Env): RunConfig {
     else maxCreates = cap;
   }
 
+  const reopen = { rows: [] as RowId[], reason: (env.REOPEN_REASON ?? '').trim() };
+  if (env.REOPEN_ROWS !== undefined && env.REOPEN_ROWS.trim() !== '') {
+    const parsed = parseApprovedRows(env.REOPEN_ROWS, 'live', 'REOPEN_ROWS');
+    problems.push(...parsed.problems);
+    reopen.rows = parsed.rows;
+    if (reopen.reason === '') {
+      problems.push(`REOPEN_ROWS=${env.REOPEN_ROWS} needs REOPEN_REASON="why": the reason goes into the ledger`);
+    }
+  }
+  const ledgerFile = env.LEDGER_FILE ?? (mode === 'live' ? LIVE_LEDGER : join(reportsDir, 'rehearsal', 'ledger.jsonl'));
+
   if (problems.length > 0 || baseUrl === undefined || accessKey === undefined || secretKey === undefined) throw new ConfigError(problems);
-  return { mode, approved: rows, maxCreates, baseUrl, credentials: { accessKey, secretKey }, recordingsDir, reportsDir };
+  return {
+    mode,
+    approved: rows,
+    maxCreates,
+    baseUrl,
+    credentials: { accessKey, secretKey },
+    recordingsDir,
+    reportsDir,
+    ledgerFile,
+    reopen,
+  };
 }

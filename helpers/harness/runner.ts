@@ -5,7 +5,7 @@ import { createTokenSource, type TokenSource } from '../kling/auth.ts';
 import { classify, type Classified } from '../kling/classifier.ts';
 import { KlingClient, type Answer } from '../kling/client.ts';
 import { downloadToFile, type DownloadResult } from '../kling/downloader.ts';
-import { TransportAbort } from '../kling/errors.ts';
+import { CreateOutcomeUnknownError, KlingApiError, RequestNotSentError, TransportAbort } from '../kling/errors.ts';
 import { familyPath } from '../kling/families.ts';
 import { createFetchContext } from '../kling/http-context.ts';
 import { observeError, observeTask } from '../kling/observe.ts';
@@ -18,13 +18,15 @@ import { readMeta, writeMeta } from './cassette-meta.ts';
 import { CreateRefused, guardCreate } from './create-guard.ts';
 import { evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from './evidence.ts';
 import type { EvidenceSink } from './evidence-sink.ts';
+import { Ledger, type LedgerEntry } from './ledger.ts';
+import { closedRowDecision, resolvePending } from './ledger-gate.ts';
 import { readCassette, startCassette } from './polly.ts';
 import { preflight } from './preflight.ts';
 import { redactBody } from './redact.ts';
 import { describeDifferences, diffJson } from './replay-diff.ts';
 import { externalTaskIdFor, type Round, type RoundJournal } from './round.ts';
 import type { RowSpec } from './row-spec.ts';
-import { rowEntry, rowName, type RowEntry } from './rows.ts';
+import { rowEntry, rowName, type RowEntry, type RowId } from './rows.ts';
 import type { RunConfig } from './run-config.ts';
 
 /**
@@ -101,6 +103,32 @@ function adviceFor(spec: RowSpec, classified: Classified): string | undefined {
   }
 }
 
+/** What the ledger records of a create that did not produce a task id. */
+function createFailureEntry(
+  error: unknown,
+  row: RowId,
+  round: string,
+  externalTaskId: string,
+  classified: Classified,
+  spec: RowSpec,
+): LedgerEntry {
+  const base = { row, round, externalTaskId, at: new Date().toISOString() };
+  // Sent, no answer: the task may exist; the next run resolves it by external_task_id.
+  if (error instanceof CreateOutcomeUnknownError) return { ...base, stage: 'unknown', reason: error.detail };
+  const { verdict } = verdictFor(classified.classification, spec.payloadProvenance);
+  if (error instanceof RequestNotSentError)
+    return { ...base, stage: 'terminal', outcome: 'not-sent', classification: classified.classification, verdict };
+  const requestId = error instanceof KlingApiError ? error.requestId : undefined;
+  return {
+    ...base,
+    stage: 'terminal',
+    outcome: 'refused',
+    classification: classified.classification,
+    verdict,
+    ...(requestId ? { requestId } : {}),
+  };
+}
+
 /** DESIGN §3.9: replay fails when today's builder would send a different body than the one recorded. */
 function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, body: unknown): void {
   const har = readCassette(entry.id, dir);
@@ -172,6 +200,12 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   let download: DownloadResult | undefined;
   let classified: Classified;
   let replayCheck: (() => void) | undefined;
+  let resumed: RowEvidence['resumed'];
+  const ledger = replay || config.ledgerFile === undefined ? undefined : new Ledger(config.ledgerFile);
+  if (ledger && checked.ok) {
+    const closed = closedRowDecision(ledger, entry, config, round.id, spec.reopenCriteria);
+    if (closed?.kind === 'skip') return skipped(sink, entry, closed.reason);
+  }
 
   if (!checked.ok) {
     classified = classify({ stage: 'preflight', preflight: checked.failedCheck, message: checked.problems.join('; ') });
@@ -198,8 +232,9 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     });
     const create = guardCreate({
       row: entry.id,
+      round: round.id,
       config,
-      journal,
+      ledger,
       client,
       externalTaskId,
       replayCassette: replay,
@@ -207,14 +242,37 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     });
     let stage: 'create' | 'poll' | 'download' = 'create';
     try {
-      created = await sink.step('create', async () => {
-        const answer = await create(built.family, built.body);
-        await sink.attach('create response', JSON.stringify(answer.body, null, 2), 'application/json');
-        return answer;
-      });
-      drift.push(...created.drift);
-      const taskId = created.value.task_id;
-      log(`[${entry.id}] created task ${taskId}; waiting for it (each status change is shown)`);
+      const pending = ledger?.rowState(entry.id);
+      const decision =
+        pending?.status === 'pending'
+          ? await resolvePending(ledger as Ledger, entry, built.family, pending, client)
+          : { kind: 'create' as const };
+      if (decision.kind === 'skip') return await skipped(sink, entry, decision.reason);
+      let taskId: string;
+      if (decision.kind === 'resume') {
+        taskId = decision.taskId;
+        resumed = { taskId, externalTaskId: decision.externalTaskId, round: decision.round };
+        log(`[${entry.id}] resuming task ${taskId} from round ${decision.round}: no new create`);
+        await sink.step(`resume task ${taskId} (from round ${decision.round})`, () => Promise.resolve());
+      } else {
+        created = await sink.step('create', async () => {
+          const answer = await create(built.family, built.body);
+          await sink.attach('create response', JSON.stringify(answer.body, null, 2), 'application/json');
+          return answer;
+        });
+        drift.push(...created.drift);
+        taskId = created.value.task_id;
+        ledger?.append({
+          stage: 'created',
+          row: entry.id,
+          round: round.id,
+          externalTaskId,
+          taskId,
+          ...(created.requestId ? { requestId: created.requestId } : {}),
+          at: new Date().toISOString(),
+        });
+        log(`[${entry.id}] created task ${taskId}; waiting for it (each status change is shown)`);
+      }
       stage = 'poll';
       let polls = 0;
       const polled = await pollUntilTerminal(
@@ -261,6 +319,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
         return await skipped(sink, entry, error.message);
       }
       classified = classify(observeError(error, stage));
+      if (stage === 'create') ledger?.append(createFailureEntry(error, entry.id, round.id, externalTaskId, classified, spec));
     } finally {
       await session.stop();
     }
@@ -278,6 +337,20 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const { verdict, conclusive } = verdictFor(classified.classification, spec.payloadProvenance);
   const advice = adviceFor(spec, classified);
   const fud = finalTask?.final_unit_deduction;
+  if (ledger && finalTask) {
+    ledger.append({
+      stage: 'terminal',
+      row: entry.id,
+      round: resumed?.round ?? round.id,
+      externalTaskId: resumed?.externalTaskId ?? externalTaskId,
+      outcome: finalTask.task_status === 'succeed' ? 'succeed' : 'failed',
+      taskId: finalTask.task_id,
+      classification: classified.classification,
+      verdict,
+      ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
+      at: new Date().toISOString(),
+    });
+  }
   const evidence: RowEvidence = {
     row: entry.id,
     title: entry.title,
@@ -288,6 +361,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     payloadProvenance: spec.payloadProvenance,
     payload: redactedPayload,
     ...(created ? { externalTaskId, taskId: created.value.task_id } : {}),
+    ...(resumed ? { externalTaskId: resumed.externalTaskId, taskId: resumed.taskId, resumed } : {}),
     warnings: checked.warnings,
     ...(created ? { create: { httpStatus: created.httpStatus, requestId: created.requestId, body: created.body } } : {}),
     queries: queries.map((q) => q.body),

@@ -32,11 +32,7 @@ export function totalUnits(evidence: readonly RowEvidence[]): number {
   return evidence.reduce((sum, e) => sum + (e.finalUnitDeduction === undefined ? 0 : Number(e.finalUnitDeduction) || 0), 0);
 }
 
-export function renderSummary(
-  round: Round,
-  evidence: readonly RowEvidence[],
-  skipped: readonly { row: string; reason: string }[] = [],
-): string {
+export function renderSummary(round: Round, evidence: readonly RowEvidence[], ledgerLines: readonly string[] = []): string {
   const sandbox = evidence.some((e) => e.recordingProvenance !== 'live');
   const lines = [
     `# Round ${round.id}`,
@@ -51,15 +47,15 @@ export function renderSummary(
       (e) =>
         `| ${e.row} | \`${e.endpoint}\` | ${e.recordingProvenance} | ${e.payloadProvenance} | ${e.classification} | **${e.verdict}**${e.conclusive ? '' : ' (inconclusive)'} | ${e.finalUnitDeduction ?? '–'} | ${e.reason.replace(/\|/g, '\\|')}${e.advice ? ` — ${e.advice}` : ''} |`,
     ),
-    ...skipped.map((s) => `| ${s.row} | | | | not run | | | ${s.reason} |`),
     '',
+    ...(ledgerLines.length > 0 ? ['## Ledger after this round', '', '```', ...ledgerLines, '```', ''] : []),
   ];
   if (sandbox) lines.push('Rows recorded against the sandbox or transcribed are rehearsal or history, not live evidence.', '');
   return lines.join('\n');
 }
 
-export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[]): string {
+export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[], ledgerLines: readonly string[] = []): string {
   const file = join(dir, 'summary.md');
-  writeFileSync(file, renderSummary(round, evidence));
+  writeFileSync(file, renderSummary(round, evidence, ledgerLines));
   return file;
 }

@@ -54,6 +54,9 @@ export async function transcribeRiskControl(spec: RowSpec, recordingsDir: string
         credentials: { accessKey: 'transcription', secretKey: 'transcription-has-no-secret' },
         recordingsDir,
         reportsDir: 'reports',
+        // A transcription spends nothing and closes nothing: it keeps no ledger.
+        ledgerFile: undefined,
+        reopen: { rows: [], reason: '' },
       },
       round,
       journal: new RoundJournal(round),

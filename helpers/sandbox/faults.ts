@@ -10,6 +10,8 @@ export type Fault =
   | { kind: 'reset-before-read' }
   /** Create only: the task exists (and is billed), then the connection drops before any answer. */
   | { kind: 'reset-after-create' }
+  /** Create only: the task exists, and the answer never comes (the connection stays open). */
+  | { kind: 'hang-after-create' }
   | { kind: 'server-error'; code: 5000 | 5001 | 5002 }
   | { kind: 'throttle'; code: 1302 | 1303; retryAfterSeconds?: number }
   /** A 200 whose body is cut-off JSON. */

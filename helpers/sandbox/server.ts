@@ -126,7 +126,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return task?.family === family ? task : undefined;
   }
 
-  function create(family: Family, body: unknown, fault: Fault | undefined): { status: number; json: unknown } | ApiError | 'reset' {
+  function create(
+    family: Family,
+    body: unknown,
+    fault: Fault | undefined,
+  ): { status: number; json: unknown } | ApiError | 'reset' | 'hang' {
     const refusal = judgeCreate(family, body);
     if (refusal) return refusal;
     const fields = body as Record<string, unknown>;
@@ -162,6 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.tasksCreated[family] += 1;
     if (externalTaskId !== undefined) state.tasksByExternalId.set(externalTaskId, (state.tasksByExternalId.get(externalTaskId) ?? 0) + 1);
     if (fault?.kind === 'reset-after-create') return 'reset';
+    if (fault?.kind === 'hang-after-create') return 'hang';
     const data: Record<string, unknown> = {
       task_id: task.taskId,
       task_status: 'submitted',
@@ -229,6 +234,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.socket?.destroy();
       return;
     }
+    if (answer === 'hang') return;
     if (answer === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`{"code":0,"message":"SUCCEED","request_id":"${requestId}","data":{"task_id":`);
@@ -242,7 +248,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.end(JSON.stringify(json));
   }
 
-  type ApiAnswer = { status: number; json: unknown } | ApiError | 'reset' | 'malformed';
+  type ApiAnswer = { status: number; json: unknown } | ApiError | 'reset' | 'hang' | 'malformed';
 
   async function answerApi(
     req: IncomingMessage,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CreateRefused, guardCreate } from '../../helpers/harness/create-guard.ts';
 import type { RunConfig } from '../../helpers/harness/run-config.ts';
-import { RoundJournal, roundAt } from '../../helpers/harness/round.ts';
+import { Ledger } from '../../helpers/harness/ledger.ts';
+import { roundAt } from '../../helpers/harness/round.ts';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
@@ -22,7 +23,7 @@ async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, str
   sandbox = await startSandbox({ timeScale: 0.01 });
   const ws = workspace();
   const round = roundAt(ws.reportsDir, 'guard-test');
-  const journal = new RoundJournal(round);
+  const ledger = new Ledger(join(ws.root, 'ledger.jsonl'));
   const http = createFetchContext();
   const client = new KlingClient({ baseUrl: sandbox.url, token: createTokenSource(sandbox.credentials), http });
   const config: RunConfig = {
@@ -33,10 +34,22 @@ async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, str
     credentials: sandbox.credentials,
     recordingsDir: ws.recordingsDir,
     reportsDir: ws.reportsDir,
+    ledgerFile: ledger.file,
+    reopen: { rows: [], reason: '' },
     ...overrides,
   };
-  const create = guardCreate({ row: 'B', config, journal, client, externalTaskId: 'guard-test-B', replayCassette: false, env });
-  return { sandbox, journal, round, http, create };
+  const guardLedger = 'ledgerFile' in overrides && overrides.ledgerFile === undefined ? undefined : ledger;
+  const create = guardCreate({
+    row: 'B',
+    round: round.id,
+    config,
+    ledger: guardLedger,
+    client,
+    externalTaskId: 'guard-test-B',
+    replayCassette: false,
+    env,
+  });
+  return { sandbox, ledger, round, http, create };
 }
 
 const refusal = (promise: Promise<unknown>) =>
@@ -85,9 +98,9 @@ describe('Harness | create guard (no create without consent, one per row per run
     expect(sandbox.state.requests).toHaveLength(0);
   });
 
-  it('writes the intent to disk, flushed, before the create leaves the process', async () => {
-    const { round, http, create } = await setup();
-    const journalFile = join(round.dir, 'journal.jsonl');
+  it('writes the intent to the ledger, flushed, before the create leaves the process', async () => {
+    const { ledger, http, create } = await setup();
+    const journalFile = ledger.file;
     const seenAtSend: string[] = [];
     const original = http.fetch;
     http.fetch = ((url: string, init?: Parameters<typeof original>[1]) => {
@@ -96,12 +109,25 @@ describe('Harness | create guard (no create without consent, one per row per run
     }) as typeof http.fetch;
     await create(b.family, b.body);
     expect(seenAtSend).toHaveLength(1);
-    expect(JSON.parse(seenAtSend[0] ?? '{}')).toMatchObject({ type: 'create-intent', row: 'B', externalTaskId: 'guard-test-B' });
+    expect(JSON.parse(seenAtSend[0] ?? '{}')).toMatchObject({
+      stage: 'intent',
+      row: 'B',
+      round: 'guard-test',
+      externalTaskId: 'guard-test-B',
+    });
+    expect(JSON.parse(seenAtSend[0] ?? '{}')).toHaveProperty('payloadDigest', expect.stringMatching(/^[0-9a-f]{64}$/) as string);
   });
 
-  it('counts creates across rows of one round from the journal, so the cap holds across spec files', async () => {
-    const { journal, create } = await setup({ approved: ['A', 'B'], maxCreates: 1 });
-    journal.append({ type: 'create-intent', row: 'A', externalTaskId: 'guard-test-A', at: new Date().toISOString() });
+  it('counts creates across rows of one round from the ledger, so the cap holds across spec files', async () => {
+    const { ledger, create } = await setup({ approved: ['A', 'B'], maxCreates: 1 });
+    ledger.append({
+      stage: 'intent',
+      row: 'A',
+      round: 'guard-test',
+      externalTaskId: 'guard-test-A',
+      payloadDigest: 'x',
+      at: new Date().toISOString(),
+    });
     await expect(create(b.family, b.body)).rejects.toMatchObject({ kind: 'cap' });
   });
 });

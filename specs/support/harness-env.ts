@@ -27,6 +27,8 @@ export function rowEnvironment(
     credentials: undefined,
     recordingsDir: ws.recordingsDir,
     reportsDir: ws.reportsDir,
+    ledgerFile: config.mode === 'replay' ? undefined : join(ws.root, 'ledger.jsonl'),
+    reopen: { rows: [], reason: '' },
     ...config,
   };
   const round = roundAt(ws.reportsDir, `${config.mode}-test`);
