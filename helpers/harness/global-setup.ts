@@ -35,7 +35,7 @@ export default function setup(project: TestProject): () => void {
     throw error;
   }
   const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   if (config.ledgerFile !== undefined) {
     try {
       // Read it whole now: a corrupt ledger stops the run here, before any request, naming the line.

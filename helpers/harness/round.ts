@@ -63,8 +63,8 @@ export class RoundJournal {
       .map((line) => JSON.parse(line) as JournalEvent);
   }
 
-  /** The seed's stop condition: an environment/auth/transient failure in one row stops the round. */
+  /** The seed's stop condition (the journal holds nothing else): an environment/auth/transient failure in one row stops the round. */
   stopped(): JournalEvent | undefined {
-    return this.events().find((e) => e.type === 'stop');
+    return this.events()[0];
   }
 }
