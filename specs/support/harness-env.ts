@@ -31,7 +31,7 @@ export function rowEnvironment(
     reopen: { rows: [], reason: '' },
     ...config,
   };
-  const round = roundAt(ws.reportsDir, `${config.mode}-test`);
+  const round = roundAt(ws.reportsDir, extra.round?.id ?? `${config.mode}-test`);
   const sink = memorySink();
   const lines: string[] = [];
   const env: RowEnvironment = {
