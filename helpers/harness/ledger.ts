@@ -1,6 +1,5 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Classification } from '../kling/classifier.ts';
+import { appendJsonLine, jsonLines } from './jsonl.ts';
 import type { Verdict } from '../kling/verdict.ts';
 import type { RowId } from './rows.ts';
 
@@ -52,37 +51,27 @@ export class Ledger {
 
   /** Appended whole and fsynced before returning. */
   append(entry: LedgerEntry): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const fd = openSync(this.file, 'a');
-    try {
-      appendFileSync(fd, `${JSON.stringify(entry)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendJsonLine(this.file, entry);
   }
 
   /** Every entry, in order. A line that cannot be read stops everything, naming the line: nothing is skipped. */
   entries(): LedgerEntry[] {
-    if (!existsSync(this.file)) return [];
-    const lines = readFileSync(this.file, 'utf8').split('\n');
     const entries: LedgerEntry[] = [];
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
+    for (const { line, text } of jsonLines(this.file)) {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(line);
+        parsed = JSON.parse(text);
       } catch {
         throw new LedgerCorruptError(
-          `${this.file} line ${i + 1} is not valid JSON; fix or remove that line by hand (the file is never rewritten by the harness)`,
+          `${this.file} line ${line} is not valid JSON; fix or remove that line by hand (the file is never rewritten by the harness)`,
         );
       }
       const entry = parsed as Partial<LedgerEntry>;
       if (typeof entry.row !== 'string' || typeof entry.stage !== 'string' || typeof entry.externalTaskId !== 'string') {
-        throw new LedgerCorruptError(`${this.file} line ${i + 1} is not a ledger entry (it needs row, stage and externalTaskId)`);
+        throw new LedgerCorruptError(`${this.file} line ${line} is not a ledger entry (it needs row, stage and externalTaskId)`);
       }
       entries.push(parsed as LedgerEntry);
-    });
+    }
     return entries;
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.ts';
-import { buildReport } from './report.ts';
+import { reportRun } from './report.ts';
 import { runRowsProject } from './run-rows.ts';
 
 /**
@@ -60,16 +60,6 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   console.log(`Sandbox creates: ${JSON.stringify(result.tasksCreated)}`);
   const summary = join(reportsDir, 'evidence', result.roundId, 'summary.md');
   if (existsSync(summary)) console.log(`\n${readFileSync(summary, 'utf8')}\nSummary: ${summary}`);
-  try {
-    const index = buildReport({
-      resultsDir: join(reportsDir, 'allure-results'),
-      outDir: join(reportsDir, 'allure-report'),
-      name: 'Kling verification round (sandbox rehearsal)',
-    });
-    console.log(`Report: ${index} (one file; open it in a browser)`);
-  } catch (error) {
-    console.error(`✗ report: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
+  if (!reportRun(reportsDir, 'Kling verification round (sandbox rehearsal)')) process.exit(1);
   process.exit(result.exitCode);
 }

@@ -50,3 +50,15 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
   writeFileSync(index, html);
   return index;
 }
+
+/** Builds the report of the run in `reportsDir` and says where it is, or why not; true when it was built. */
+export function reportRun(reportsDir: string, name: string): boolean {
+  try {
+    const index = buildReport({ resultsDir: join(reportsDir, 'allure-results'), outDir: join(reportsDir, 'allure-report'), name });
+    console.log(`Report: ${index} (one file; open it in a browser)`);
+    return true;
+  } catch (error) {
+    console.error(`✗ report: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendJsonLine, jsonLines } from './jsonl.ts';
 import type { Mode } from './run-config.ts';
 import type { RowId } from './rows.ts';
 
@@ -40,31 +40,16 @@ export class RoundJournal {
   private readonly file: string;
 
   constructor(round: Round) {
-    mkdirSync(round.dir, { recursive: true });
     this.file = join(round.dir, 'journal.jsonl');
   }
 
-  /** Appended and flushed to disk before returning: what it says has happened survives a crash. */
   append(event: JournalEvent): void {
-    const fd = openSync(this.file, 'a');
-    try {
-      appendFileSync(fd, `${JSON.stringify(event)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendJsonLine(this.file, event);
   }
 
-  events(): JournalEvent[] {
-    if (!existsSync(this.file)) return [];
-    return readFileSync(this.file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as JournalEvent);
-  }
-
-  /** The seed's stop condition (the journal holds nothing else): an environment/auth/transient failure in one row stops the round. */
+  /** The seed's stop condition (the journal holds nothing else): an environment failure stops the round. */
   stopped(): JournalEvent | undefined {
-    return this.events()[0];
+    const first = jsonLines(this.file)[0];
+    return first === undefined ? undefined : (JSON.parse(first.text) as JournalEvent);
   }
 }

@@ -98,13 +98,7 @@ export class KlingClient {
     if (!parsed.ok) {
       throw new CreateOutcomeUnknownError('response-shape', 'accepted with code 0, but the task cannot be read', parsed.problems);
     }
-    return {
-      value: parsed.value.data,
-      httpStatus: raw.httpStatus,
-      requestId: parsed.value.request_id,
-      drift: parsed.drift,
-      body: raw.json,
-    };
+    return answerOf(raw, parsed.value, parsed.drift);
   }
 
   /** Query one task by its task_id; retried with backoff on transient failures. */
@@ -146,13 +140,7 @@ export class KlingClient {
         this.throwIfError(stage, raw);
         const parsed = parseResponse(schema, raw.json);
         if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
-        return {
-          value: parsed.value.data,
-          httpStatus: raw.httpStatus,
-          requestId: parsed.value.request_id,
-          drift: parsed.drift,
-          body: raw.json,
-        };
+        return answerOf(raw, parsed.value, parsed.drift);
       },
       {
         policy: this.retry,
@@ -200,6 +188,10 @@ export class KlingClient {
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()),
     };
   }
+}
+
+function answerOf<T>(raw: RawAnswer, envelope: { data: T; request_id?: string | undefined }, drift: Drift[]): Answer<T> {
+  return { value: envelope.data, httpStatus: raw.httpStatus, requestId: envelope.request_id, drift, body: raw.json };
 }
 
 function parseJson(text: string): unknown {

@@ -106,27 +106,24 @@ export const omniVideoRequest = z.strictObject({
     .optional(),
 });
 
-export const text2videoRequest = z.strictObject({
+/** The fields text2video and image2video share (contract §3a). */
+const generationFields = {
   ...commonFields,
   ...multiShotFields,
   prompt: promptText.optional(),
   negative_prompt: promptText.optional(),
   cfg_scale: z.number().min(0).max(1).optional(),
+  // On image2video this is not in the docs (§3e: output follows the image); it stays so the plan's row C can
+  // send it, with a warning from request-rules.ts.
   aspect_ratio: aspectRatioField.optional(),
   sound: soundField.optional(),
   camera_control: cameraControl.optional(),
-});
+};
+
+export const text2videoRequest = z.strictObject(generationFields);
 
 export const image2videoRequest = z.strictObject({
-  ...commonFields,
-  ...multiShotFields,
-  prompt: promptText.optional(),
-  negative_prompt: promptText.optional(),
-  cfg_scale: z.number().min(0).max(1).optional(),
-  // Not in the docs (§3e: output follows the image); kept so the plan's row C can send it, with a warning.
-  aspect_ratio: aspectRatioField.optional(),
-  sound: soundField.optional(),
-  camera_control: cameraControl.optional(),
+  ...generationFields,
   image: imageRef.optional(),
   image_tail: imageRef.optional(),
   static_mask: imageRef.optional(),

@@ -35,22 +35,24 @@ function setup(sb: Sandbox) {
   return { ws, ledgerFile, ledger: new Ledger(ledgerFile), config: { ...config, ledgerFile } };
 }
 
+/** What a run against the sandbox is given: rehearse mode, the sandbox, and the test's own ledger and folders. */
+function sandboxRunEnv(sb: Sandbox, ws: ReturnType<typeof workspace>, ledgerFile: string, approve: string): Record<string, string> {
+  return {
+    HARNESS_MODE: 'rehearse',
+    KLING_BASE_URL: sb.url,
+    KLING_ACCESS_KEY: sb.credentials.accessKey,
+    KLING_SECRET_KEY: sb.credentials.secretKey,
+    APPROVE_ROWS: approve,
+    LEDGER_FILE: ledgerFile,
+    REPORTS_DIR: ws.reportsDir,
+    RECORDINGS_DIR: ws.recordingsDir,
+  };
+}
+
 /** Runs row B in a child process; resolves when `until` holds (then kills it with SIGKILL) or the child exits. */
 function runChild(sb: Sandbox, ws: ReturnType<typeof workspace>, ledgerFile: string, env: Record<string, string>, until?: () => boolean) {
   child = spawn(process.execPath, ['--import', 'tsx', 'specs/support/run-row-child.ts'], {
-    env: {
-      ...process.env,
-      HARNESS_MODE: 'rehearse',
-      KLING_BASE_URL: sb.url,
-      KLING_ACCESS_KEY: sb.credentials.accessKey,
-      KLING_SECRET_KEY: sb.credentials.secretKey,
-      APPROVE_ROWS: 'B',
-      LEDGER_FILE: ledgerFile,
-      REPORTS_DIR: ws.reportsDir,
-      RECORDINGS_DIR: ws.recordingsDir,
-      ROUND_ID: 'crashed-round',
-      ...env,
-    },
+    env: { ...process.env, ...sandboxRunEnv(sb, ws, ledgerFile, 'B'), ROUND_ID: 'crashed-round', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc = child;
@@ -265,17 +267,7 @@ describe('Ledger | integrity and the run lock', () => {
       const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
         encoding: 'utf8',
         timeout: 60_000,
-        env: {
-          ...process.env,
-          HARNESS_MODE: 'rehearse',
-          KLING_BASE_URL: sb.url,
-          KLING_ACCESS_KEY: sb.credentials.accessKey,
-          KLING_SECRET_KEY: sb.credentials.secretKey,
-          APPROVE_ROWS: 'A,B,C',
-          LEDGER_FILE: ledgerFile,
-          REPORTS_DIR: ws.reportsDir,
-          RECORDINGS_DIR: ws.recordingsDir,
-        },
+        env: { ...process.env, ...sandboxRunEnv(sb, ws, ledgerFile, 'A,B,C') },
       });
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain(`✗ another run holds the ledger ${ledgerFile}: pid ${process.pid}`);
