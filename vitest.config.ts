@@ -35,7 +35,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['specs/unit/**/*.test.ts', 'specs/sandbox/**/*.test.ts', 'specs/harness/**/*.test.ts'],
+          exclude: ['specs/harness/ledger.test.ts'],
           setupFiles,
+        },
+      },
+      {
+        test: {
+          // Faults, crashes, canary secrets, bad inputs and replay isolation; prints its figures at the end.
+          name: 'faults',
+          include: ['specs/faults/**/*.test.ts', 'specs/harness/ledger.test.ts'],
+          setupFiles,
+          globalSetup: ['helpers/harness/fault-figures-setup.ts'],
         },
       },
       {

@@ -88,11 +88,9 @@ export class Ledger {
           state = { status: 'pending', since: entry, externalTaskId: entry.externalTaskId, taskId: entry.taskId, round: entry.round };
           break;
         case 'terminal':
-          // The plan's rule: the first successful create closes the row.
-          state =
-            entry.outcome === 'succeed' && entry.classification === 'success'
-              ? { status: 'closed', closedAt: entry.at, taskId: entry.taskId ?? '?' }
-              : { status: 'open' };
+          // The plan's rule: the first successful create closes the row (even if its download then failed: the
+          // task is done and billed; its URL stays valid for 30 days).
+          state = entry.outcome === 'succeed' ? { status: 'closed', closedAt: entry.at, taskId: entry.taskId ?? '?' } : { status: 'open' };
           break;
         case 'reopened':
           state = { status: 'open' };

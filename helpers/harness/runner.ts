@@ -42,6 +42,8 @@ export interface RowEnvironment {
   /** Default: instant in replay, real time otherwise. */
   sleep?: Sleep;
   pollSchedule?: Partial<PollSchedule>;
+  /** Per-request timeout of the client (default 60 s); a create that times out is an unknown outcome. */
+  requestTimeoutMs?: number;
   /** Progress lines while a row waits; default: stdout. */
   log?: (line: string) => void;
   /** Overrides the provenance a record mode writes (only the transcription tool uses it). */
@@ -225,6 +227,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       token: replay || config.credentials === undefined ? REPLAY_TOKEN : createTokenSource(config.credentials),
       http: context,
       sleep,
+      ...(env.requestTimeoutMs === undefined ? {} : { timeoutMs: env.requestTimeoutMs }),
       onRetry: (stage, error, attempt, ms) =>
         log(
           `[${entry.id}] ${stage} attempt ${attempt} failed (${error instanceof Error ? error.message : String(error)}); retrying in ${ms} ms`,

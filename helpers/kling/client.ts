@@ -93,7 +93,15 @@ export class KlingClient {
     if (raw.json === undefined) {
       throw new CreateOutcomeUnknownError('unreadable-response', `HTTP ${raw.httpStatus} with a body that is not JSON`);
     }
-    this.throwIfError('create', raw);
+    try {
+      this.throwIfError('create', raw);
+    } catch (error) {
+      // An answer without a readable `code` may still have created the task: its outcome is unknown.
+      if (error instanceof ResponseShapeError) {
+        throw new CreateOutcomeUnknownError('response-shape', `HTTP ${raw.httpStatus} with no readable code`, error.problems);
+      }
+      throw error;
+    }
     const parsed = parseResponse(createEnvelope, raw.json);
     if (!parsed.ok) {
       throw new CreateOutcomeUnknownError('response-shape', 'accepted with code 0, but the task cannot be read', parsed.problems);
@@ -155,6 +163,10 @@ export class KlingClient {
     const parsed = envelopeHead.safeParse(raw.json);
     const code = parsed.success ? parsed.data.code : undefined;
     if (code === 0 && raw.httpStatus < 400) return;
+    // A 2xx answer whose envelope has no `code` is drift that breaks a required field, not an API error.
+    if (!parsed.success && raw.httpStatus < 400) {
+      throw new ResponseShapeError(stage, [{ path: 'code', message: 'is missing: every answer carries a code (contract §5)' }], []);
+    }
     throw new KlingApiError(
       stage,
       raw.httpStatus,

@@ -21,7 +21,9 @@ export type Fault =
   /** Create only: the task never leaves processing. */
   | { kind: 'stuck' }
   /** Download only: send this many bytes of the declared length, then drop the connection. */
-  | { kind: 'cut-download'; afterBytes: number };
+  | { kind: 'cut-download'; afterBytes: number }
+  /** Download only: declare more bytes than the body has, send the whole body, then close. */
+  | { kind: 'wrong-length'; extraBytes: number };
 
 export interface FaultRule {
   route: Route;

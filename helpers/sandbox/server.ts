@@ -287,7 +287,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(resultVideo.length) });
+    const declared = resultVideo.length + (fault?.kind === 'wrong-length' ? fault.extraBytes : 0);
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(declared) });
+    if (fault?.kind === 'wrong-length') {
+      res.write(resultVideo, () => res.socket?.destroy());
+      return;
+    }
     if (fault?.kind === 'cut-download') {
       res.write(resultVideo.subarray(0, Math.min(fault.afterBytes, resultVideo.length - 1)), () => res.socket?.destroy());
       return;

@@ -9,6 +9,7 @@ import { ConfigError, parseRunConfig } from '../../helpers/harness/run-config.ts
 import { RunLockedError, acquireRunLock, lockFileFor } from '../../helpers/harness/run-lock.ts';
 import { runRow } from '../../helpers/harness/runner.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../helpers/sandbox/server.ts';
+import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
 
@@ -92,6 +93,12 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
     expect(sb.state.tasksCreated.text2video).toBe(1);
     expect(stages(ledger)).toEqual(['intent', 'terminal', 'intent', 'created', 'terminal']);
     expect(ledger.entries()[1]).toMatchObject({ stage: 'terminal', outcome: 'absent', externalTaskId: 'crashed-round-B' });
+    recordFigure({
+      kind: 'scenario',
+      name: 'process: SIGKILL after the intent, then rerun',
+      creates: 1,
+      doubleCreates: sb.state.tasksCreated.text2video - 1,
+    });
   }, 60_000);
 
   it('crash after the create and before the answer is read: the rerun finds the task by external_task_id and resumes it, zero new creates', async () => {
@@ -113,6 +120,12 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
       'created:lookup',
       'terminal',
     ]);
+    recordFigure({
+      kind: 'scenario',
+      name: 'process: SIGKILL before the create answer, then rerun',
+      creates: 1,
+      doubleCreates: sb.state.tasksCreated.text2video - 1,
+    });
   }, 60_000);
 
   it('crash mid-poll: the rerun resumes the same task by its id, zero new creates, and writes the terminal entry', async () => {
@@ -130,6 +143,12 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
       evidence: { classification: 'success', taskId, resumed: { taskId, round: 'crashed-round' } },
     });
     expect(sb.state.tasksCreated.text2video).toBe(1);
+    recordFigure({
+      kind: 'scenario',
+      name: 'process: SIGKILL mid-poll, then rerun',
+      creates: 1,
+      doubleCreates: sb.state.tasksCreated.text2video - 1,
+    });
     expect(ledger.entries().at(-1)).toMatchObject({
       stage: 'terminal',
       outcome: 'succeed',
@@ -272,6 +291,7 @@ describe('Ledger | integrity and the run lock', () => {
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain(`✗ another run holds the ledger ${ledgerFile}: pid ${process.pid}`);
       expect(sb.state.requests).toHaveLength(0);
+      recordFigure({ kind: 'scenario', name: 'process: two runs at once on one ledger', creates: 0, doubleCreates: 0 });
     } finally {
       held.release();
     }

@@ -4,6 +4,7 @@ import { afterEach } from 'vitest';
 /**
  * Every test file runs with this guard: a socket to anything but loopback is refused before DNS or connect, and
  * the test that tried fails even if the code under test swallowed the error. No test can reach a real host.
+ * With HARNESS_NO_SOCKETS=1 it refuses loopback too: the replay suite runs that way to prove it opens no socket.
  */
 
 const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
@@ -45,8 +46,11 @@ if (!state.installed) {
   // A patch of Node's own prototype has to accept whatever Node passes; the arguments are inspected, not trusted.
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]): net.Socket {
     const target = targetOf(args);
-    if (target.path === undefined && !isLoopbackHost(target.host)) {
-      const message = `refused a connection to ${target.host ?? '?'}: tests may only reach loopback`;
+    const noSockets = process.env.HARNESS_NO_SOCKETS === '1';
+    if (target.path === undefined && (noSockets || !isLoopbackHost(target.host))) {
+      const message = noSockets
+        ? `refused a connection to ${target.host ?? '?'}: this run may open no socket at all`
+        : `refused a connection to ${target.host ?? '?'}: tests may only reach loopback`;
       attempts.push(message);
       const error = Object.assign(new Error(message), { code: 'ERR_LOOPBACK_ONLY' });
       process.nextTick(() => this.destroy(error));
