@@ -41,6 +41,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The benchmark's floor (pnpm bench): one trivial test with the matrix's setup and global setup.
+          name: 'floor',
+          include: ['specs/bench/floor.test.ts'],
+          setupFiles,
+          globalSetup: ['helpers/harness/global-setup.ts'],
+          pool: 'threads',
+        },
+      },
+      {
+        test: {
           // Faults, crashes, canary secrets, bad inputs and replay isolation; prints its figures at the end.
           name: 'faults',
           include: ['specs/faults/**/*.test.ts', 'specs/harness/ledger.test.ts'],
@@ -56,6 +66,10 @@ export default defineConfig({
           setupFiles,
           globalSetup: ['helpers/harness/global-setup.ts'],
           fileParallelism: false,
+          // Rows share their state on disk (journal, ledger), not in modules: one module graph for all of them
+          // saves re-importing Polly, zod and the harness for every row (the benchmark's replay-cost figure).
+          isolate: false,
+          pool: 'threads',
         },
       },
     ],
