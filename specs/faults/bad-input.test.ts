@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
 import type { RowSpec } from '../../helpers/harness/row-spec.ts';
-import { ConfigError, parseRunConfig } from '../../helpers/harness/run-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 import { runRow, type RowOutcome } from '../../helpers/harness/runner.ts';
 import {
   buildImage2videoNoModel,
@@ -29,16 +29,6 @@ const oneLine = (text: string) => {
   expect(text).not.toContain('\n');
   expect(text.length).toBeGreaterThan(10);
 };
-
-function configProblems(env: Record<string, string | undefined>): readonly string[] {
-  try {
-    parseRunConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 let sandbox: Sandbox | undefined;
 let scripted: LoopbackServer | undefined;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger, LedgerCorruptError, type LedgerEntry } from '../../helpers/harness/ledger.ts';
 import { ledgerStatusLines } from '../../helpers/harness/ledger-report.ts';
-import { ConfigError, parseRunConfig } from '../../helpers/harness/run-config.ts';
 import { RunLockedError, acquireRunLock, lockFileFor } from '../../helpers/harness/run-lock.ts';
 import { runRow } from '../../helpers/harness/runner.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../helpers/sandbox/server.ts';
+import { configProblems } from '../support/config-problems.ts';
 import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
@@ -203,14 +203,13 @@ describe('Ledger | closed rows and reopening', () => {
   });
 
   it('reopening without a reason is refused before the run starts', () => {
-    const problems = (() => {
-      try {
-        parseRunConfig({ HARNESS_MODE: 'live', APPROVE_ROWS: 'B', REOPEN_ROWS: 'B', KLING_ACCESS_KEY: 'ak', KLING_SECRET_KEY: 'sk' });
-      } catch (error) {
-        return error instanceof ConfigError ? error.problems : [];
-      }
-      return [];
-    })();
+    const problems = configProblems({
+      HARNESS_MODE: 'live',
+      APPROVE_ROWS: 'B',
+      REOPEN_ROWS: 'B',
+      KLING_ACCESS_KEY: 'ak',
+      KLING_SECRET_KEY: 'sk',
+    });
     expect(problems).toEqual(['REOPEN_ROWS=B needs REOPEN_REASON="why": the reason goes into the ledger']);
   });
 

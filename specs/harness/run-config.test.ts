@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseRunConfig } from '../../helpers/harness/run-config.ts';
+import { configProblems } from '../support/config-problems.ts';
+import { parseRunConfig } from '../../helpers/harness/run-config.ts';
 
 const LIVE = { HARNESS_MODE: 'live', APPROVE_ROWS: 'A,B', KLING_ACCESS_KEY: 'ak-1234', KLING_SECRET_KEY: 'sk-5678' };
 const REHEARSE = { ...LIVE, HARNESS_MODE: 'rehearse', KLING_BASE_URL: 'http://127.0.0.1:4010' };
-
-function problemsOf(env: Record<string, string | undefined>): readonly string[] {
-  try {
-    parseRunConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('Harness | run configuration', () => {
   it('replays by default, approving nothing and capping creates at 0', () => {
@@ -41,13 +32,13 @@ describe('Harness | run configuration', () => {
 
   it('MAX_CREATES can lower the cap, never raise it', () => {
     expect(parseRunConfig({ ...LIVE, MAX_CREATES: '1' }).maxCreates).toBe(1);
-    expect(problemsOf({ ...LIVE, MAX_CREATES: '3' })).toEqual([
+    expect(configProblems({ ...LIVE, MAX_CREATES: '3' })).toEqual([
       'MAX_CREATES=3 is more than the 2 approved row(s); it can only lower the cap',
     ]);
   });
 
   it('refuses live under CI=true, before anything else', () => {
-    expect(problemsOf({ ...LIVE, CI: 'true' })).toEqual([
+    expect(configProblems({ ...LIVE, CI: 'true' })).toEqual([
       'live mode refuses to run under CI=true: every create is billable; run it by hand, with approval',
     ]);
   });
@@ -98,11 +89,11 @@ describe('Harness | run configuration', () => {
     ],
     ['a cap that is not a number', { ...LIVE, MAX_CREATES: 'two' }, "MAX_CREATES must be a whole number, got 'two'"],
   ])('refuses %s with one line', (_name, env, message) => {
-    expect(problemsOf(env)).toEqual([message]);
+    expect(configProblems(env)).toEqual([message]);
   });
 
   it('reports every problem, one line each, and never echoes a key', () => {
-    const problems = problemsOf({ HARNESS_MODE: 'live', APPROVE_ROWS: 'a,Z', KLING_SECRET_KEY: 'sk with space' });
+    const problems = configProblems({ HARNESS_MODE: 'live', APPROVE_ROWS: 'a,Z', KLING_SECRET_KEY: 'sk with space' });
     expect(problems).toHaveLength(4);
     for (const line of problems) expect(line).not.toContain('\n');
     expect(problems.join(' ')).not.toContain('sk with space');
