@@ -36,11 +36,11 @@ describe('Client | poller', () => {
         onStatus: (c) => changes.push(c),
       },
     );
-    expect(time.sleeps).toEqual([2000, 3000, 4500, 6750, 10125, 12000, 12000]);
+    expect(time.sleeps).toEqual([2000, 3000, 4500, 6750, 10125, 15000, 15000]);
     expect(changes).toEqual([
       { taskId: 't1', from: undefined, to: 'submitted', elapsedMs: 2000, poll: 1 },
       { taskId: 't1', from: 'submitted', to: 'processing', elapsedMs: 5000, poll: 2 },
-      { taskId: 't1', from: 'processing', to: 'succeed', elapsedMs: 50375, poll: 7 },
+      { taskId: 't1', from: 'processing', to: 'succeed', elapsedMs: 56375, poll: 7 },
     ]);
     expect(result.answers).toHaveLength(7);
     expect(result.final.status).toBe('succeed');
@@ -63,6 +63,17 @@ describe('Client | poller', () => {
     expect(error).toMatchObject({ taskId: 't3', lastStatus: 'processing', elapsedMs: 30_000 });
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000);
     expect(time.sleeps.at(-1)).toBe(30_000 - 26_375);
+  });
+
+  it('the default schedule sees a 300 s task finish within 25 queries', async () => {
+    const time = fakeTime();
+    const result = await pollUntilTerminal(
+      't4',
+      () => Promise.resolve({ status: time.now() >= 300_000 ? 'succeed' : 'processing' } as const),
+      (a) => a.status,
+      time,
+    );
+    expect(result.answers.length).toBeLessThanOrEqual(25);
   });
 
   it('a 15 minute default deadline', () => {
