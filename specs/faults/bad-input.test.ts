@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
 import type { RowSpec } from '../../helpers/harness/row-spec.ts';
 import { configProblems } from '../support/config-problems.ts';
@@ -12,12 +12,13 @@ import {
   buildOmniFirstFrame,
   buildText2videoNoModel,
 } from '../../helpers/kling/builders.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 import { knownGoodBase64, knownGoodPng } from '../support/images.ts';
 import { createdBody } from '../support/kling-bodies.ts';
-import { sendJson, startLoopbackServer, type Handler, type LoopbackServer } from '../support/loopback-server.ts';
+import { sendJson, startLoopbackServer, type Handler } from '../support/loopback-server.ts';
 
 /**
  * The bad-input catalog: every way an operator, a file or the API can hand the harness something wrong. Each
@@ -30,14 +31,7 @@ const oneLine = (text: string) => {
   expect(text.length).toBeGreaterThan(10);
 };
 
-let sandbox: Sandbox | undefined;
-let scripted: LoopbackServer | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  await scripted?.close();
-  sandbox = undefined;
-  scripted = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 const row = (id: RowSpec['row'], payload: RowSpec['payload'], extra: Partial<RowSpec> = {}): RowSpec => ({
   row: id,
@@ -100,8 +94,8 @@ function png(width: number, height: number): string {
 }
 
 async function throughSandbox(spec: RowSpec): Promise<RowOutcome> {
-  sandbox = await startSandbox({ timeScale: 0.01 });
-  const { env } = rowEnvironment(workspace(), liveLike(sandbox.url, sandbox.credentials, [spec.row]));
+  servers.sandbox = await startSandbox({ timeScale: 0.01 });
+  const { env } = rowEnvironment(workspace(), liveLike(servers.sandbox.url, servers.sandbox.credentials, [spec.row]));
   return runRow(spec, env);
 }
 
@@ -177,8 +171,8 @@ describe('Bad input | images and payloads (refused at preflight: nothing is sent
       oneLine(outcome.evidence.reason);
       expect(outcome.evidence.reason).toContain(message);
     }
-    expect(sandbox?.state.requests).toHaveLength(0);
-    recordFigure({ kind: 'bad-input', name: `payload: ${name}`, creates: sandbox?.state.createsReceived.text2video ?? 0 });
+    expect(servers.sandbox?.state.requests).toHaveLength(0);
+    recordFigure({ kind: 'bad-input', name: `payload: ${name}`, creates: servers.sandbox?.state.createsReceived.text2video ?? 0 });
   });
 });
 
@@ -240,18 +234,18 @@ describe('Bad input | answers from the API', () => {
       ['intent', 'terminal'],
     ],
   ] as [string, Handler, string, string[]][])('%s', async (name, handler, classification, stages) => {
-    scripted = await startLoopbackServer(handler);
+    servers.scripted = await startLoopbackServer(handler);
     const ws = workspace();
     const ledgerFile = join(ws.root, 'ledger.jsonl');
     const outcome = await runRow(
       rowB,
-      rowEnvironment(ws, { ...liveLike(scripted.url, { accessKey: 'ak', secretKey: 'sk' }, ['B']), ledgerFile }).env,
+      rowEnvironment(ws, { ...liveLike(servers.scripted.url, { accessKey: 'ak', secretKey: 'sk' }, ['B']), ledgerFile }).env,
     );
     expect(outcome).toMatchObject({ status: 'done', evidence: { classification } });
     if (outcome.status === 'done') oneLine(outcome.evidence.reason);
     const { Ledger } = await import('../../helpers/harness/ledger.ts');
     expect(new Ledger(ledgerFile).entries().map((e) => e.stage)).toEqual(stages);
-    const posts = scripted.requests.filter((r) => r.method === 'POST').length;
+    const posts = servers.scripted.requests.filter((r) => r.method === 'POST').length;
     expect(posts).toBe(1);
     recordFigure({ kind: 'bad-input', name: `answer: ${name}`, creates: posts });
   });

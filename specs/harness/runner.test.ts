@@ -1,15 +1,16 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
 import type { RowSpec } from '../../helpers/harness/row-spec.ts';
 import { runRow } from '../../helpers/harness/runner.ts';
 import { buildImage2videoNoModel, buildOmniFirstFrame, buildText2videoNoModel } from '../../helpers/kling/builders.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { knownGoodBase64 } from '../support/images.ts';
 import { createdBody, taskBody } from '../support/kling-bodies.ts';
-import { sendJson, startLoopbackServer, type LoopbackServer } from '../support/loopback-server.ts';
+import { sendJson, startLoopbackServer } from '../support/loopback-server.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 const rowA: RowSpec = {
   row: 'A',
@@ -38,18 +39,11 @@ const rowC: RowSpec = {
   legacyRetryModel: 'kling-v1-6',
 };
 
-let sandbox: Sandbox | undefined;
-let scripted: LoopbackServer | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  await scripted?.close();
-  sandbox = undefined;
-  scripted = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 async function sandboxed() {
-  sandbox = await startSandbox({ timeScale: 0.01 });
-  return sandbox;
+  servers.sandbox = await startSandbox({ timeScale: 0.01 });
+  return servers.sandbox;
 }
 
 function filesUnder(dir: string): string[] {
@@ -133,9 +127,12 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
   });
 
   it('writes no secret to any file: not the keys, not a JWT, not a Bearer value', async () => {
-    sandbox = await startSandbox({ timeScale: 0.01, credentials: { accessKey: 'canary-access-7f3a9', secretKey: 'canary-secret-0c41d' } });
+    servers.sandbox = await startSandbox({
+      timeScale: 0.01,
+      credentials: { accessKey: 'canary-access-7f3a9', secretKey: 'canary-secret-0c41d' },
+    });
     const ws = workspace();
-    const { env, lines } = rowEnvironment(ws, liveLike(sandbox.url, sandbox.credentials, ['A']));
+    const { env, lines } = rowEnvironment(ws, liveLike(servers.sandbox.url, servers.sandbox.credentials, ['A']));
     const outcome = await runRow(rowA, env);
     expect(outcome).toMatchObject({ status: 'done', evidence: { classification: 'success' } });
     const files = filesUnder(ws.root);
@@ -178,12 +175,12 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
   });
 
   it('a model-policy failure on B names exactly one legacy-model retry (kling-v1) and never tries it', async () => {
-    scripted = await startLoopbackServer((_req, res) =>
+    servers.scripted = await startLoopbackServer((_req, res) =>
       sendJson(res, 400, { code: 1201, message: 'model_name is required', request_id: 'r-1' }),
     );
     const outcome = await runRow(
       rowB,
-      rowEnvironment(workspace(), liveLike(scripted.url, { accessKey: 'ak', secretKey: 'sk' }, ['B'])).env,
+      rowEnvironment(workspace(), liveLike(servers.scripted.url, { accessKey: 'ak', secretKey: 'sk' }, ['B'])).env,
     );
     expect(outcome).toMatchObject({
       status: 'done',
@@ -193,19 +190,19 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
         advice: 'document the exact error and ask approval for exactly one legacy-model retry with kling-v1; do not try it in this round',
       },
     });
-    expect(scripted.requests.map((r) => r.method)).toEqual(['POST']);
-    expect(JSON.parse(scripted.requests[0]?.body ?? '{}')).not.toHaveProperty('model_name');
+    expect(servers.scripted.requests.map((r) => r.method)).toEqual(['POST']);
+    expect(JSON.parse(servers.scripted.requests[0]?.body ?? '{}')).not.toHaveProperty('model_name');
   });
 
   it('an asset failure reported by the API after create (Image pixel is invalid) also says "replace the asset"', async () => {
-    scripted = await startLoopbackServer((req, res) =>
+    servers.scripted = await startLoopbackServer((req, res) =>
       req.method === 'POST'
         ? sendJson(res, 200, createdBody())
         : sendJson(res, 200, taskBody('failed', { task_status_msg: 'Image pixel is invalid', final_unit_deduction: '0' })),
     );
     const outcome = await runRow(
       rowC,
-      rowEnvironment(workspace(), liveLike(scripted.url, { accessKey: 'ak', secretKey: 'sk' }, ['C'])).env,
+      rowEnvironment(workspace(), liveLike(servers.scripted.url, { accessKey: 'ak', secretKey: 'sk' }, ['C'])).env,
     );
     expect(outcome).toMatchObject({ status: 'done', evidence: { classification: 'asset-quality', finalUnitDeduction: '0' } });
     if (outcome.status === 'done') expect(outcome.evidence.advice).toContain('replace the asset');

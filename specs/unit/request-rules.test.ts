@@ -7,6 +7,14 @@ const omni = { model_name: 'kling-v3-omni', prompt: 'p', duration: '5', mode: 's
 const t2v = { prompt: 'p', duration: '5', mode: 'std', aspect_ratio: '16:9' };
 const i2v = { image: IMG, prompt: 'p', duration: '5', mode: 'std' };
 const mi2v = { prompt: 'p', image_list: [{ image: IMG }], duration: '5', mode: 'std', aspect_ratio: '16:9' };
+/** An Omni body with customize multi-shot and the given shots (the shot list is what each case varies). */
+const customShots = (multi_prompt: unknown[], extra: Record<string, unknown> = {}) => ({
+  ...omni,
+  ...extra,
+  multi_shot: true,
+  shot_type: 'customize',
+  multi_prompt,
+});
 const simple = (config: Record<string, number>) => ({
   type: 'simple',
   config: { horizontal: 0, vertical: 0, pan: 0, tilt: 0, roll: 0, zoom: 0, ...config },
@@ -163,57 +171,44 @@ const REFUSED: [string, Family, unknown, string, string | RegExp][] = [
   [
     'shot without index',
     'omni-video',
-    { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ prompt: 'a', duration: '5' }] },
+    customShots([{ prompt: 'a', duration: '5' }]),
     'multi_prompt[0].index',
     'is required and must be an integer',
   ],
   [
     'shots not adding up',
     'omni-video',
-    {
-      ...omni,
-      multi_shot: true,
-      shot_type: 'customize',
-      multi_prompt: [
-        { index: 1, prompt: 'a', duration: '2' },
-        { index: 2, prompt: 'b', duration: '2' },
-      ],
-    },
+    customShots([
+      { index: 1, prompt: 'a', duration: '2' },
+      { index: 2, prompt: 'b', duration: '2' },
+    ]),
     'multi_prompt',
     'add up to 4, but duration is 5',
   ],
   [
     'seven shots',
     'omni-video',
-    {
-      ...omni,
-      duration: '7',
-      multi_shot: true,
-      shot_type: 'customize',
-      multi_prompt: Array.from({ length: 7 }, (_, i) => ({ index: i + 1, prompt: 's', duration: '1' })),
-    },
+    customShots(
+      Array.from({ length: 7 }, (_, i) => ({ index: i + 1, prompt: 's', duration: '1' })),
+      { duration: '7' },
+    ),
     'multi_prompt',
     '1 to 6 shots',
   ],
   [
     'shot prompt over 512',
     'omni-video',
-    { ...omni, multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: 'x'.repeat(513), duration: '5' }] },
+    customShots([{ index: 1, prompt: 'x'.repeat(513), duration: '5' }]),
     'multi_prompt[0].prompt',
     'at most 512 characters',
   ],
   [
     'repeated shot index',
     'omni-video',
-    {
-      ...omni,
-      multi_shot: true,
-      shot_type: 'customize',
-      multi_prompt: [
-        { index: 1, prompt: 'a', duration: '2' },
-        { index: 1, prompt: 'b', duration: '3' },
-      ],
-    },
+    customShots([
+      { index: 1, prompt: 'a', duration: '2' },
+      { index: 1, prompt: 'b', duration: '3' },
+    ]),
     'multi_prompt[1].index',
     'repeats index 1',
   ],
