@@ -3,13 +3,52 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default defineConfig({ ignores: ['node_modules/', 'reports/'] }, js.configs.recommended, tseslint.configs.strictTypeChecked, {
-  languageOptions: {
-    parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+const FS_WRITES = ['writeFileSync', 'appendFileSync', 'createWriteStream', 'writeSync', 'writeFile', 'appendFile'];
+
+export default defineConfig(
+  { ignores: ['node_modules/', 'reports/'] },
+  js.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // Test servers answer in one-line arrow handlers (`(req, res) => res.end(...)`); braces add nothing there.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+    },
   },
-  rules: {
-    '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-    // Test servers answer in one-line arrow handlers (`(req, res) => res.end(...)`); braces add nothing there.
-    '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+  {
+    // The sinks (DESIGN §3.5): product code reaches a file, the terminal or the report only through the module that
+    // scrubs on the way out. Each exception below writes bytes no server text can reach, or is that module.
+    files: ['helpers/**/*.ts'],
+    ignores: [
+      'helpers/harness/scrubbed-files.ts',
+      'helpers/harness/terminal.ts',
+      'helpers/harness/evidence-sink.ts',
+      // Binary result bytes, scanned for secrets as they stream (the downloader refuses a body that quotes one).
+      'helpers/kling/downloader.ts',
+      // The run lock holds our own pid, host and round.
+      'helpers/harness/run-lock.ts',
+      // Tools that print or write only what they made themselves: the sandbox's demo URL and keys, the drawn
+      // asset, the benchmark's figures.
+      'helpers/sandbox/cli.ts',
+      'helpers/assets/make-assets.ts',
+      'helpers/bench/**',
+    ],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:fs', importNames: FS_WRITES, message: 'write files through helpers/harness/scrubbed-files.ts' },
+            { name: 'node:fs/promises', importNames: FS_WRITES, message: 'write files through helpers/harness/scrubbed-files.ts' },
+            { name: 'allure-js-commons', message: 'report through helpers/harness/evidence-sink.ts, which scrubs' },
+          ],
+        },
+      ],
+    },
   },
-});
+);

@@ -55,7 +55,7 @@ export default defineConfig({
           name: 'faults',
           include: ['specs/faults/**/*.test.ts', 'specs/harness/ledger.test.ts'],
           setupFiles,
-          globalSetup: ['helpers/harness/fault-figures-setup.ts'],
+          globalSetup: ['specs/support/fault-figures-setup.ts'],
         },
       },
       {

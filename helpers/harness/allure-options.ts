@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import { FAILURE_CLASSES } from '../kling/classifier.ts';
+import { GLOBAL_BASE_URL } from '../kling/client.ts';
 import { Ledger } from './ledger.ts';
 import { ledgerOneLine } from './ledger-report.ts';
-import { LIVE_LEDGER } from './run-config.ts';
+import { ledgerFileFor } from './run-config.ts';
 
 /**
  * Allure reporter settings derived from the run: environment info (base host, mode, ledger state, versions) and one category
@@ -11,10 +11,9 @@ import { LIVE_LEDGER } from './run-config.ts';
 export function allureEnvironment(env: Record<string, string | undefined>, versions: Record<string, string>): Record<string, string> {
   const mode = env.HARNESS_MODE ?? 'replay';
   const base =
-    mode === 'replay' ? 'none (replay from recordings)' : new URL(env.KLING_BASE_URL ?? 'https://api-singapore.klingai.com').host;
-  const ledgerFile =
-    env.LEDGER_FILE ??
-    (mode === 'live' ? LIVE_LEDGER : mode === 'rehearse' ? join(env.REPORTS_DIR ?? 'reports', 'rehearsal', 'ledger.jsonl') : undefined);
+    mode === 'replay' ? 'none (replay from recordings)' : (URL.parse(env.KLING_BASE_URL ?? GLOBAL_BASE_URL)?.host ?? 'unreadable');
+  const dirs = { recordingsDir: env.RECORDINGS_DIR ?? 'recordings', reportsDir: env.REPORTS_DIR ?? 'reports' };
+  const ledgerFile = mode === 'live' || mode === 'rehearse' ? ledgerFileFor(mode, dirs) : undefined;
   const ledger =
     ledgerFile === undefined
       ? 'none (replay spends nothing)'

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Classification } from '../kling/classifier.ts';
 import type { PayloadProvenance, Verdict } from '../kling/verdict.ts';
 import type { RecordingProvenance } from './evidence.ts';
 import type { RowId } from './rows.ts';
+import { writeJsonFile } from './scrubbed-files.ts';
 
 /**
  * What a cassette says about itself, next to it: where it came from and what was concluded when it was recorded.
@@ -18,8 +19,8 @@ export interface CassetteMeta {
   verdict: Verdict;
   reason: string;
   finalUnitDeduction?: string;
-  /** The real result video, which the cassette holds only as a stand-in. */
-  download?: { bytes: number; sha256: string };
+  /** The real result video: downloads never pass through the recorder, so this is the cassette's record of it. */
+  download?: { bytes: number; sha256: string; contentType?: string };
   /** For a transcription: what it was transcribed from. */
   source?: string;
 }
@@ -32,6 +33,5 @@ export function readMeta(dir: string): CassetteMeta | undefined {
 }
 
 export function writeMeta(dir: string, meta: CassetteMeta): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  writeJsonFile(join(dir, META_FILE), meta);
 }

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Persister from '@pollyjs/persister';
 import type { Har as PollyHar } from '@pollyjs/persister';
 import type { Har } from './cassette-format.ts';
 import { normalizeHar } from './cassette-normalize.ts';
+import { writeJsonFile } from './scrubbed-files.ts';
 
 /**
  * Polly persister for one row: `<dir>/cassette.har`, pretty-printed, normalized and redacted on the way to disk
@@ -35,15 +36,12 @@ export class CassettePersister extends Persister<CassettePersisterOptions> {
   }
 
   override onSaveRecording(_recordingId: string, har: PollyHar): Promise<void> {
-    const file = cassettePath(this.settings.dir);
-    mkdirSync(dirname(file), { recursive: true });
     const normalized = normalizeHar(JSON.parse(JSON.stringify(har)) as Har, {
       comment: `provenance: ${this.settings.provenance}`,
       keepTaskIds: this.settings.provenance === 'transcribed',
     });
-    // Written whole to a temporary file, then renamed: a crash leaves the old cassette or the new one, never half.
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(normalized, null, 2)}\n`);
-    renameSync(`${file}.tmp`, file);
+    // Scrubbed and written whole, then renamed into place: every header and body, JSON or not, as stored.
+    writeJsonFile(cassettePath(this.settings.dir), normalized);
     return Promise.resolve();
   }
 

@@ -4,6 +4,7 @@ import type { Family } from '../kling/families.ts';
 import type { RequestByFamily } from '../kling/request-schemas.ts';
 import type { CreatedTask } from '../kling/response-schemas.ts';
 import { stableStringify } from './cassette-normalize.ts';
+import { ciReason } from './ci.ts';
 import type { Ledger } from './ledger.ts';
 import { redactBody } from './redact.ts';
 import type { RunConfig } from './run-config.ts';
@@ -53,7 +54,8 @@ export function guardCreate(options: {
     if (config.mode === 'replay') {
       if (!options.replayCassette) throw new CreateRefused('no-transport', `row ${row}: replay sends no create without a replay cassette`);
     } else {
-      if (config.mode === 'live' && env.CI === 'true') throw new CreateRefused('ci', `row ${row}: live creates are refused under CI=true`);
+      const ci = config.mode === 'live' ? ciReason(env) : undefined;
+      if (ci !== undefined) throw new CreateRefused('ci', `row ${row}: live creates are refused on a CI machine (${ci})`);
       if (!config.approved.includes(row)) throw new CreateRefused('not-approved', `row ${row} is not in APPROVE_ROWS`);
       if (config.credentials === undefined) throw new CreateRefused('no-credentials', `row ${row}: no credentials`);
       if (ledger === undefined) throw new CreateRefused('no-ledger', `row ${row}: no spend ledger to write the intent to`);

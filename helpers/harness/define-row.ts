@@ -6,6 +6,8 @@ import type { RowSpec } from './row-spec.ts';
 import { rowEntry } from './rows.ts';
 import { parseRunConfig } from './run-config.ts';
 import { runRow } from './runner.ts';
+import { scrubbedMessage } from './scrubber.ts';
+import { forTerminal } from './terminal.ts';
 
 /**
  * Registers a row spec as one test. How a row maps to a test status (the verdict itself is in the title and the
@@ -25,15 +27,24 @@ export function defineRow(spec: RowSpec): void {
       `${entry.id}: ${spec.purpose}`,
       async (ctx) => {
         const round = inject('round');
-        const outcome = await runRow(spec, { config, round, journal: new RoundJournal(round), sink: allureSink });
+        let outcome;
+        try {
+          outcome = await runRow(spec, { config, round, journal: new RoundJournal(round), sink: allureSink });
+        } catch (error) {
+          // What vitest prints and the report records: a plain error, its text scrubbed and made one safe line,
+          // carrying none of the fields (a server's message, a request id) the original held.
+          throw new Error(forTerminal(scrubbedMessage(error)));
+        }
         if (outcome.status === 'skipped') {
-          ctx.skip(outcome.reason);
+          ctx.skip(forTerminal(outcome.reason));
           return;
         }
         const { evidence } = outcome;
         if (config.mode !== 'replay' && !evidence.conclusive) {
           throw new Error(
-            `[${evidence.classification}] row ${entry.id}: ${evidence.reason}${evidence.advice ? ` — ${evidence.advice}` : ''}`,
+            forTerminal(
+              `[${evidence.classification}] row ${entry.id}: ${evidence.reason}${evidence.advice ? ` — ${evidence.advice}` : ''}`,
+            ),
           );
         }
       },

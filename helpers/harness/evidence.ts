@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Classification } from '../kling/classifier.ts';
 import type { Finding } from '../kling/findings.ts';
@@ -7,6 +7,7 @@ import type { PayloadProvenance, Verdict } from '../kling/verdict.ts';
 import type { Round } from './round.ts';
 import type { Mode } from './run-config.ts';
 import type { RowId } from './rows.ts';
+import { writeJsonFile } from './scrubbed-files.ts';
 
 /** Where a recording came from (DESIGN §3.10). A sandbox recording is never live evidence. */
 export type RecordingProvenance = 'live' | 'sandbox' | 'transcribed';
@@ -30,7 +31,8 @@ export interface RowEvidence {
   /** Set when this run resumed a task an earlier run created: no create was made for it this time. */
   resumed?: { taskId: string; externalTaskId: string; round: string };
   finalAssetUrl?: string;
-  download?: { path: string; bytes: number; sha256: string; standIn: boolean };
+  /** The result video: in replay, the recording's record of it (no file); otherwise the file this run saved. */
+  download?: { path?: string; bytes: number; sha256: string; fromRecording: boolean };
   finalUnitDeduction?: string;
   drift: Drift[];
   classification: Classification;
@@ -46,9 +48,8 @@ export function evidenceDir(reportsDir: string, round: Round): string {
 }
 
 export function writeEvidence(dir: string, evidence: RowEvidence): string {
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, `${evidence.row}.json`);
-  writeFileSync(file, `${JSON.stringify(evidence, null, 2)}\n`);
+  writeJsonFile(file, evidence);
   return file;
 }
 

@@ -9,6 +9,7 @@ import { loadDotenvForLive } from './load-env.ts';
 import { newRoundId, roundAt, type Round } from './round.ts';
 import { ConfigError, parseRunConfig } from './run-config.ts';
 import { writeSummary } from './summary.ts';
+import { complain, say } from './terminal.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,14 +23,13 @@ declare module 'vitest' {
  */
 export default function setup(project: TestProject): () => void {
   const ignored = loadDotenvForLive();
-  if (ignored.length > 0)
-    console.error(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
+  if (ignored.length > 0) complain(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
   let config;
   try {
     config = parseRunConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) console.error(`✗ ${problem}`);
+      for (const problem of error.problems) complain(`✗ ${problem}`);
       throw new Error(`the run is refused before any request: ${error.problems[0] ?? ''}`);
     }
     throw error;
@@ -43,20 +43,24 @@ export default function setup(project: TestProject): () => void {
       ledger.entries();
       const lock = acquireRunLock(config.ledgerFile, round.id);
       if (lock.clearedStale) {
-        console.error(
+        complain(
           `note: cleared a stale lock of pid ${lock.clearedStale.pid} (round ${lock.clearedStale.round}); its pending creates will be resumed`,
         );
       }
       release = lock.release;
-      console.log(ledgerStatusLines(ledger).join('\n'));
+      say(ledgerStatusLines(ledger).join('\n'));
     } catch (error) {
       if (error instanceof LedgerCorruptError || error instanceof RunLockedError) {
-        console.error(`✗ ${error.message}`);
+        complain(`✗ ${error.message}`);
         throw new Error(`the run is refused before any request: ${error.message}`);
       }
       throw error;
     }
   }
+  // Said before any create: where this run's requests go, and whether they are billed.
+  if (config.mode === 'live')
+    say(`Target: ${config.baseUrl} (live: every create is billable; approved rows ${config.approved.join(', ')})`);
+  if (config.mode === 'rehearse') say(`Target: ${config.baseUrl} (rehearsal against the sandbox on loopback; nothing is billed)`);
   project.provide('round', round);
   rmSync(join(config.reportsDir, 'allure-results'), { recursive: true, force: true });
 
@@ -67,6 +71,6 @@ export default function setup(project: TestProject): () => void {
     if (evidence.length === 0) return;
     const ledgerLines = config.ledgerFile === undefined ? [] : ledgerStatusLines(new Ledger(config.ledgerFile));
     const file = writeSummary(dir, round, evidence, ledgerLines);
-    console.log(`\nRound ${round.id}: ${evidence.length} row(s); summary at ${file}`);
+    say(`\nRound ${round.id}: ${evidence.length} row(s); summary at ${file}`);
   };
 }

@@ -3,6 +3,7 @@ import type { Family } from '../kling/families.ts';
 import type { Ledger, LedgerEntry, RowState } from './ledger.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RowEntry } from './rows.ts';
+import { searchByExternalId } from './task-search.ts';
 
 /**
  * What the ledger says a row may do now (DESIGN §3.2–3.4): create, resume a task an earlier run started, or
@@ -12,7 +13,11 @@ import type { RowEntry } from './rows.ts';
 export type LedgerDecision =
   { kind: 'create' } | { kind: 'resume'; taskId: string; externalTaskId: string; round: string } | { kind: 'skip'; reason: string };
 
-/** Before any request: a closed row is skipped unless this run reopens it, with its reason on the ledger. */
+/**
+ * Before any request: a closed row is skipped unless this run reopens it, with its reason on the ledger. A pending
+ * row may be reopened too — giving up on the task an earlier run left (a result that never verifies, an outcome
+ * that cannot be resolved) — but only this way: explicitly, with a reason, accepting that a task may already exist.
+ */
 export function closedRowDecision(
   ledger: Ledger,
   entry: RowEntry,
@@ -21,18 +26,19 @@ export function closedRowDecision(
   reopenCriteria: string | undefined,
 ): LedgerDecision | undefined {
   const state = ledger.rowState(entry.id);
-  if (state.status !== 'closed') return undefined;
+  if (state.status === 'open') return undefined;
   if (config.reopen.rows.includes(entry.id)) {
     ledger.append({
       stage: 'reopened',
       row: entry.id,
       round,
-      externalTaskId: '',
+      externalTaskId: state.status === 'pending' ? state.externalTaskId : '',
       reason: config.reopen.reason,
       at: new Date().toISOString(),
     });
     return undefined;
   }
+  if (state.status === 'pending') return undefined;
   const hint = reopenCriteria === undefined ? '' : `; the plan reopens it ${reopenCriteria}`;
   return {
     kind: 'skip',
@@ -42,8 +48,8 @@ export function closedRowDecision(
 
 /**
  * A pending create from an earlier run is resumed, never re-created: by its task id when the create was
- * answered, otherwise by looking its external_task_id up. Provably absent (the API has no such task) → the row
- * may create again, within approval. A lookup that fails leaves the row refusing to create.
+ * answered, otherwise by finding it through its external_task_id. Proved absent by the API (task-search.ts) →
+ * the row may create again, within approval. Anything short of that proof leaves the row refusing to create.
  */
 export async function resolvePending(
   ledger: Ledger,
@@ -56,22 +62,23 @@ export async function resolvePending(
     return { kind: 'resume', taskId: state.taskId, externalTaskId: state.externalTaskId, round: state.round };
   }
   const base = { row: entry.id, round: state.round, externalTaskId: state.externalTaskId, at: new Date().toISOString() };
-  let found;
-  try {
-    found = await client.lookupByExternalId(family, state.externalTaskId);
-  } catch (error) {
-    return {
-      kind: 'skip',
-      reason: `row ${entry.id}: an earlier create (external_task_id ${state.externalTaskId}, ${describe(state.since)}) has an unknown outcome and the lookup failed (${error instanceof Error ? error.message : String(error)}); no create until it is resolved`,
-    };
+  const search = await searchByExternalId(client, family, state.externalTaskId, Date.parse(state.intentAt));
+  switch (search.kind) {
+    case 'unknown':
+      return {
+        kind: 'skip',
+        reason: `row ${entry.id}: an earlier create (external_task_id ${state.externalTaskId}, ${describe(state.since)}) has an outcome the API cannot settle now (${search.why}); no create until it can, or until REOPEN_ROWS=${entry.id} REOPEN_REASON="…" gives that task up`,
+      };
+    case 'absent':
+      ledger.append({ ...base, stage: 'terminal', outcome: 'absent', proof: search.proof });
+      return { kind: 'create' };
+    case 'found': {
+      const taskId = search.answer.value.task_id;
+      const requestId = search.answer.requestId;
+      ledger.append({ ...base, stage: 'created', taskId, foundBy: search.by, ...(requestId ? { requestId } : {}) });
+      return { kind: 'resume', taskId, externalTaskId: state.externalTaskId, round: state.round };
+    }
   }
-  if (found === undefined) {
-    ledger.append({ ...base, stage: 'terminal', outcome: 'absent' });
-    return { kind: 'create' };
-  }
-  const taskId = found.value.task_id;
-  ledger.append({ ...base, stage: 'created', taskId, foundBy: 'lookup', ...(found.requestId ? { requestId: found.requestId } : {}) });
-  return { kind: 'resume', taskId, externalTaskId: state.externalTaskId, round: state.round };
 }
 
 function describe(entry: LedgerEntry): string {

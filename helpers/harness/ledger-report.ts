@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Ledger, spentUnits } from './ledger.ts';
+import { describeSpend, Ledger, spendOf } from './ledger.ts';
 import { ROWS } from './rows.ts';
 import { lockFileFor, readHolder } from './run-lock.ts';
 
@@ -42,7 +42,7 @@ export function ledgerStatusLines(ledger: Ledger): string[] {
   return [
     `Ledger ${ledger.file}:`,
     ...rowStatuses(ledger).map((s) => `  ${s.row}: ${s.status}`),
-    `  spent: ${spentUnits(ledger.entries())} units (sum of final_unit_deduction)`,
+    `  spent: ${describeSpend(spendOf(ledger.entries()))} (sum of final_unit_deduction)`,
     ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),
   ];
 }
@@ -53,7 +53,7 @@ export function ledgerOneLine(ledger: Ledger): string {
   try {
     return `${rowStatuses(ledger)
       .map((s) => `${s.row} ${s.status.split(' (')[0] ?? ''}`)
-      .join('; ')}; spent ${spentUnits(ledger.entries())} units`;
+      .join('; ')}; spent ${describeSpend(spendOf(ledger.entries()))}`;
   } catch (error) {
     return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startSandbox } from '../sandbox/server.ts';
 import { reportRun } from './report.ts';
 import { runRowsProject } from './run-rows.ts';
+import { say } from './terminal.ts';
 
 /**
  * `pnpm rehearse`: a whole round for free. It starts the embedded sandbox and runs the *live* code path against
@@ -31,7 +32,7 @@ export async function rehearse(options: {
   rmSync(join(options.reportsDir, 'rehearsal', 'ledger.jsonl'), { force: true });
   const sandbox = await startSandbox({ timing: REHEARSAL_TIMING, timeScale: options.timeScale ?? 1 });
   const roundId = `rehearse-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
-  console.log(`Sandbox on ${sandbox.url} (demo credentials; nothing here is billed)`);
+  say(`Sandbox on ${sandbox.url} (demo credentials; nothing here is billed)`);
   let exitCode: number;
   try {
     exitCode = await runRowsProject({
@@ -57,9 +58,9 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
     ...(process.env.APPROVE_ROWS ? { approveRows: process.env.APPROVE_ROWS } : {}),
     timeScale: Number(process.env.SANDBOX_TIME_SCALE ?? '1'),
   });
-  console.log(`Sandbox creates: ${JSON.stringify(result.tasksCreated)}`);
+  say(`Sandbox creates: ${JSON.stringify(result.tasksCreated)}`);
   const summary = join(reportsDir, 'evidence', result.roundId, 'summary.md');
-  if (existsSync(summary)) console.log(`\n${readFileSync(summary, 'utf8')}\nSummary: ${summary}`);
+  if (existsSync(summary)) say(`\n${readFileSync(summary, 'utf8')}\nSummary: ${summary}`);
   if (!reportRun(reportsDir, 'Kling verification round (sandbox rehearsal)')) process.exit(1);
   process.exit(result.exitCode);
 }

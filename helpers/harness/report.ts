@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeTextFile } from './scrubbed-files.ts';
+import { scrubText } from './scrubber.ts';
+import { complain, say } from './terminal.ts';
 
 /**
  * The Allure 3 report of a run, as one HTML file that opens from disk. Allure's "awesome" template embeds a
@@ -25,6 +28,29 @@ export function remoteReferences(html: string): string[] {
   return [...found];
 }
 
+/** The single-file report embeds each data file as `d("path","<base64>")`: a plain grep of the page sees none of them. */
+const EMBEDDED = /d\("([^"\\]+)","([A-Za-z0-9+/=]*)"\)/g;
+
+/** Every embedded data file of a single-file report, decoded. */
+export function embeddedFiles(html: string): { path: string; content: Buffer }[] {
+  return [...html.matchAll(EMBEDDED)].map((m) => ({ path: m[1] ?? '', content: Buffer.from(m[2] ?? '', 'base64') }));
+}
+
+/**
+ * The report is a sink like any other: each embedded text file (results, attachments, environment) is decoded,
+ * scrubbed and encoded again. Binary files (a video, an image) hold no text to scrub: they were checked before
+ * they were attached.
+ */
+export function scrubReport(html: string): string {
+  return html.replace(EMBEDDED, (whole, path: string, data: string) => {
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.includes(0)) return whole;
+    const text = bytes.toString('utf8');
+    const scrubbed = scrubText(text);
+    return scrubbed === text ? whole : `d("${path}","${Buffer.from(scrubbed, 'utf8').toString('base64')}")`;
+  });
+}
+
 export function buildReport(options: { resultsDir: string; outDir: string; name: string }): string {
   if (!existsSync(options.resultsDir) || readdirSync(options.resultsDir).length === 0) {
     throw new Error(`no Allure results in ${options.resultsDir}: run the tests, a rehearsal or a live round first`);
@@ -44,10 +70,15 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
   if (run.status !== 0)
     throw new Error(`allure failed (exit ${String(run.status)}): ${(run.stderr || run.stdout).trim().split('\n').at(-1) ?? ''}`);
   const index = join(options.outDir, 'index.html');
-  const html = stripAnalytics(readFileSync(index, 'utf8'));
+  const html = scrubReport(stripAnalytics(readFileSync(index, 'utf8')));
   const remote = remoteReferences(html);
   if (remote.length > 0) throw new Error(`the report still references remote hosts: ${remote.join(', ')}`);
-  writeFileSync(index, html);
+  writeTextFile(index, html);
+  // Allure writes its summaries next to the page; they are text too.
+  for (const side of readdirSync(options.outDir).filter((f) => f.endsWith('.json'))) {
+    const file = join(options.outDir, side);
+    writeTextFile(file, readFileSync(file, 'utf8'));
+  }
   return index;
 }
 
@@ -55,10 +86,10 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
 export function reportRun(reportsDir: string, name: string): boolean {
   try {
     const index = buildReport({ resultsDir: join(reportsDir, 'allure-results'), outDir: join(reportsDir, 'allure-report'), name });
-    console.log(`Report: ${index} (one file; open it in a browser)`);
+    say(`Report: ${index} (one file; open it in a browser)`);
     return true;
   } catch (error) {
-    console.error(`✗ report: ${error instanceof Error ? error.message : String(error)}`);
+    complain(`✗ report: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   }
 }

@@ -3,6 +3,7 @@ import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rehearse } from './rehearse.ts';
 import { ROWS, rowName } from './rows.ts';
+import { complain, say } from './terminal.ts';
 
 /**
  * `pnpm recordings:rerecord`: re-record every sandbox cassette (A–D) from a fresh sandbox into a scratch folder
@@ -28,7 +29,7 @@ const { exitCode: code } = await rehearse({
   recordingsDir: SCRATCH,
 });
 if (code !== 0) {
-  console.error('✗ the re-recording run failed; nothing compared or written');
+  complain('✗ the re-recording run failed; nothing compared or written');
   process.exit(code);
 }
 let changed = 0;
@@ -38,18 +39,18 @@ for (const row of SANDBOX_ROWS) {
   if (!existsSync(fresh) || readdirSync(fresh).length === 0) continue;
   const text = diff(join(COMMITTED, name), fresh);
   if (text === '') {
-    console.log(`= ${name}: unchanged`);
+    say(`= ${name}: unchanged`);
     continue;
   }
   changed += 1;
-  console.log(`≠ ${name}:\n${text}`);
+  say(`≠ ${name}:\n${text}`);
   if (write) {
     rmSync(join(COMMITTED, name), { recursive: true, force: true });
     cpSync(fresh, join(COMMITTED, name), { recursive: true });
-    console.log(`  written to ${join(COMMITTED, name)}`);
+    say(`  written to ${join(COMMITTED, name)}`);
   }
 }
 if (changed > 0 && !write) {
-  console.log(`\n${changed} cassette(s) differ. Review the diff, then run again with --write to replace them.`);
+  say(`\n${changed} cassette(s) differ. Review the diff, then run again with --write to replace them.`);
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { appendJsonLine, jsonLines } from './jsonl.ts';
+import { appendJsonLine, jsonLines } from './scrubbed-files.ts';
 import type { Mode } from './run-config.ts';
 import type { RowId } from './rows.ts';
 

@@ -1,7 +1,9 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Credentials } from '../kling/auth.ts';
 import { GLOBAL_BASE_URL } from '../kling/client.ts';
+import { ciReason } from './ci.ts';
+import { registerSecret } from './scrubber.ts';
 import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from './rows.ts';
 
 /**
@@ -28,8 +30,17 @@ export interface RunConfig {
   reopen: { rows: RowId[]; reason: string };
 }
 
-/** Live rounds share "row A is closed" through the repo, so the live ledger is committed next to the cassettes. */
-export const LIVE_LEDGER = 'recordings/ledger.jsonl';
+/** The settings a run reads from the environment under the KLING_ prefix; any other is a typo, not a fallback. */
+export const KLING_SETTINGS = ['KLING_ACCESS_KEY', 'KLING_SECRET_KEY', 'KLING_BASE_URL'] as const;
+
+/**
+ * Each mode has its ledger, derived from where it keeps its recordings and reports, never chosen freely: a live
+ * run must read and write the committed one, a rehearsal its scratch one (LEDGER_FILE only names a ledger for
+ * `pnpm ledger` to read).
+ */
+export function ledgerFileFor(mode: Exclude<Mode, 'replay'>, dirs: { recordingsDir: string; reportsDir: string }): string {
+  return mode === 'live' ? join(dirs.recordingsDir, 'ledger.jsonl') : join(dirs.reportsDir, 'rehearsal', 'ledger.jsonl');
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -40,7 +51,31 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const LOOPBACK_URL = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d+)?\/?$/;
+const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/;
+
+/** The base URL's problems: it must be an origin, with no credentials in it, and plain http only to loopback. */
+function baseUrlProblems(value: string, mode: Exclude<Mode, 'replay'>): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [`KLING_BASE_URL is not a URL: '${value}'`];
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [`KLING_BASE_URL must be http(s): '${value}'`];
+  // Never echo the URL itself: its user-info may be a credential.
+  if (url.username !== '' || url.password !== '')
+    return ['KLING_BASE_URL carries user-info (user:password@): credentials go in KLING_ACCESS_KEY and KLING_SECRET_KEY only'];
+  const origin = `${url.protocol}//${url.host}`;
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    return [`KLING_BASE_URL must be an origin such as https://api-singapore.klingai.com, with no path, query or fragment: '${value}'`];
+  }
+  const loopback = LOOPBACK_HOST.test(url.hostname);
+  if (mode === 'rehearse' && !(loopback && url.protocol === 'http:'))
+    return [`rehearse talks only to a sandbox on loopback; KLING_BASE_URL is ${origin}`];
+  if (url.protocol === 'http:' && !loopback)
+    return [`KLING_BASE_URL is plain http to ${url.host}: the token would cross the network in clear; use https`];
+  return [];
+}
 
 /** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
 export function parseApprovedRows(value: string | undefined, mode: Mode, name = 'APPROVE_ROWS'): { rows: RowId[]; problems: string[] } {
@@ -100,8 +135,9 @@ export function parseRunConfig(env: Env): RunConfig {
   );
   if (mode === undefined) throw new ConfigError(problems);
 
-  if (mode === 'live' && env.CI === 'true') {
-    throw new ConfigError(['live mode refuses to run under CI=true: every create is billable; run it by hand, with approval']);
+  const ci = mode === 'live' ? ciReason(env) : undefined;
+  if (ci !== undefined) {
+    throw new ConfigError([`live mode refuses to run on a CI machine (${ci}): every create is billable; run it by hand, with approval`]);
   }
 
   const recordingsDir = env.RECORDINGS_DIR ?? 'recordings';
@@ -123,15 +159,14 @@ export function parseRunConfig(env: Env): RunConfig {
   const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode);
   problems.push(...rowProblems);
 
-  const baseUrl = check(
-    z.url({ error: `KLING_BASE_URL is not a URL: '${env.KLING_BASE_URL ?? ''}'` }).refine((u) => /^https?:\/\//.test(u), {
-      error: `KLING_BASE_URL must be http(s): '${env.KLING_BASE_URL ?? ''}'`,
-    }),
-    env.KLING_BASE_URL ?? GLOBAL_BASE_URL,
-    problems,
-  );
-  if (mode === 'rehearse' && baseUrl !== undefined && !LOOPBACK_URL.test(baseUrl)) {
-    problems.push(`rehearse talks only to a sandbox on loopback; KLING_BASE_URL is ${baseUrl}`);
+  const baseUrl = env.KLING_BASE_URL ?? GLOBAL_BASE_URL;
+  problems.push(...baseUrlProblems(baseUrl, mode));
+  if (mode === 'live') {
+    for (const key of Object.keys(env).filter((k) => k.startsWith('KLING_') && !(KLING_SETTINGS as readonly string[]).includes(k))) {
+      problems.push(
+        `${key} is not a setting (the KLING_ settings are ${KLING_SETTINGS.join(', ')}); a misspelt one would fall back to its default`,
+      );
+    }
   }
   const accessKey = check(credentialSchema('KLING_ACCESS_KEY'), env.KLING_ACCESS_KEY, problems);
   const secretKey = check(credentialSchema('KLING_SECRET_KEY'), env.KLING_SECRET_KEY, problems);
@@ -154,9 +189,17 @@ export function parseRunConfig(env: Env): RunConfig {
       problems.push(`REOPEN_ROWS=${env.REOPEN_ROWS} needs REOPEN_REASON="why": the reason goes into the ledger`);
     }
   }
-  const ledgerFile = env.LEDGER_FILE ?? (mode === 'live' ? LIVE_LEDGER : join(reportsDir, 'rehearsal', 'ledger.jsonl'));
+  const ledgerFile = ledgerFileFor(mode, { recordingsDir, reportsDir });
+  if (env.LEDGER_FILE !== undefined && env.LEDGER_FILE !== '' && resolve(env.LEDGER_FILE) !== resolve(ledgerFile)) {
+    problems.push(
+      `LEDGER_FILE=${env.LEDGER_FILE} would point this ${mode} run at another ledger than its own (${ledgerFile}); unset it (it only picks the ledger pnpm ledger reads)`,
+    );
+  }
 
-  if (problems.length > 0 || baseUrl === undefined || accessKey === undefined || secretKey === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || accessKey === undefined || secretKey === undefined) throw new ConfigError(problems);
+  // From here on the keys exist in this process: every sink scrubs them (scrubber.ts).
+  registerSecret(accessKey);
+  registerSecret(secretKey);
   return {
     mode,
     approved: rows,

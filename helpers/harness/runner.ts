@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createTokenSource, type TokenSource } from '../kling/auth.ts';
+import { createTokenSource, type Credentials, type TokenSource } from '../kling/auth.ts';
 import { classify, type Classified } from '../kling/classifier.ts';
 import { KlingClient, type Answer } from '../kling/client.ts';
 import { downloadToFile, type DownloadResult } from '../kling/downloader.ts';
@@ -14,7 +13,7 @@ import type { CreatedTask, Drift, Task } from '../kling/response-schemas.ts';
 import type { Sleep } from '../kling/retry.ts';
 import { verdictFor } from '../kling/verdict.ts';
 import { RECORDED_ORIGIN } from './cassette-normalize.ts';
-import { readMeta, writeMeta } from './cassette-meta.ts';
+import { readMeta, writeMeta, type CassetteMeta } from './cassette-meta.ts';
 import { CreateRefused, guardCreate } from './create-guard.ts';
 import { evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from './evidence.ts';
 import type { EvidenceSink } from './evidence-sink.ts';
@@ -28,6 +27,8 @@ import { externalTaskIdFor, type Round, type RoundJournal } from './round.ts';
 import type { RowSpec } from './row-spec.ts';
 import { rowEntry, rowName, type RowEntry, type RowId } from './rows.ts';
 import type { RunConfig } from './run-config.ts';
+import { knownSecrets, registerSecret, registerToken } from './scrubber.ts';
+import { forTerminal, say } from './terminal.ts';
 
 /**
  * The one runner every row spec goes through: gate, preflight, create (once), poll, download, classify, verdict,
@@ -70,6 +71,29 @@ async function skipped(sink: EvidenceSink, entry: RowEntry, reason: string): Pro
 const instant: Sleep = () => Promise.resolve();
 const realSleep: Sleep = (ms) => delay(ms);
 const REPLAY_TOKEN: TokenSource = () => Promise.resolve('replay-has-no-credentials');
+
+/** The keys, and every token signed with them, are known to the scrubber before any request carries them. */
+function signingTokenSource(credentials: Credentials): TokenSource {
+  registerSecret(credentials.accessKey);
+  registerSecret(credentials.secretKey);
+  return createTokenSource(credentials, { onSign: registerToken });
+}
+
+/** A result video larger than this is not attached to the report (a single-file report embeds it); the file stays. */
+const MAX_ATTACHED_VIDEO_BYTES = 64 * 1024 * 1024;
+
+/** Replay does not download: the recording's meta says what the real result was (size, sha256), and that is the evidence. */
+function recordedDownload(entry: RowEntry, meta: CassetteMeta | undefined): DownloadResult {
+  if (meta?.download === undefined)
+    throw new ReplayDriftError(`row ${entry.id}: the task succeeded, but the recording's meta has no download`);
+  return {
+    path: '',
+    bytes: meta.download.bytes,
+    sha256: meta.download.sha256,
+    attempts: 0,
+    contentType: meta.download.contentType ?? undefined,
+  };
+}
 
 function gateReason(entry: RowEntry, config: RunConfig, journal: RoundJournal, transcribing: boolean): string | undefined {
   if (config.mode === 'replay') return undefined;
@@ -153,7 +177,8 @@ function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, bo
 export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOutcome> {
   const entry = rowEntry(spec.row);
   const { config, round, journal, sink } = env;
-  const log = env.log ?? ((line: string) => console.log(line));
+  const emit = env.log ?? say;
+  const log = (line: string) => emit(forTerminal(line));
   await sink.label('epic', 'Kling verification round');
   await sink.label('story', `${entry.id} · ${entry.title}`);
   await sink.parameter('row', entry.id);
@@ -224,7 +249,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     const sleep = env.sleep ?? (replay ? instant : realSleep);
     const client = new KlingClient({
       baseUrl: replay ? RECORDED_ORIGIN : config.baseUrl,
-      token: replay || config.credentials === undefined ? REPLAY_TOKEN : createTokenSource(config.credentials),
+      token: replay || config.credentials === undefined ? REPLAY_TOKEN : signingTokenSource(config.credentials),
       http: context,
       sleep,
       ...(env.requestTimeoutMs === undefined ? {} : { timeoutMs: env.requestTimeoutMs }),
@@ -306,15 +331,18 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       if (finalTask.task_status === 'succeed' && videoUrl !== undefined) {
         stage = 'download';
         download = await sink.step('download', async () => {
+          if (replay) return recordedDownload(entry, recordedMeta);
+          // Outside the recorder: streamed to disk in constant memory, refused if it is not a video or quotes a secret.
           const saved = await downloadToFile(videoUrl, join(evidenceDir(config.reportsDir, round), entry.id, 'result.mp4'), {
-            http: context,
             sleep,
+            forbidden: knownSecrets(),
           });
-          if (!replay) await sink.attach('result video', readFileSync(saved.path), saved.contentType ?? 'video/mp4');
+          if (saved.bytes <= MAX_ATTACHED_VIDEO_BYTES) await sink.attachFile('result video', saved.path, 'video/mp4');
+          else await sink.attach('result video', `${saved.bytes} bytes, sha256 ${saved.sha256}, kept at ${saved.path}`, 'text/plain');
           return saved;
         });
       }
-      classified = classify(observeTask(finalTask));
+      classified = classify({ ...observeTask(finalTask), noResult: finalTask.task_status === 'succeed' && videoUrl === undefined });
     } catch (error) {
       if (error instanceof TransportAbort) throw error;
       if (error instanceof CreateRefused) {
@@ -340,19 +368,26 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const { verdict, conclusive } = verdictFor(classified.classification, spec.payloadProvenance);
   const advice = adviceFor(spec, classified);
   const fud = finalTask?.final_unit_deduction;
-  if (ledger && finalTask) {
+  // A task that exists ends in the ledger only when its end is known: failed, or succeeded with a result that
+  // downloaded as a video. Anything else (no video URL, a refused or failed download) leaves the row pending, and
+  // the next run resumes this same task (DESIGN §3.2), never creating another.
+  if (ledger && finalTask && (finalTask.task_status === 'failed' || download !== undefined)) {
     ledger.append({
       stage: 'terminal',
       row: entry.id,
       round: resumed?.round ?? round.id,
       externalTaskId: resumed?.externalTaskId ?? externalTaskId,
-      outcome: finalTask.task_status === 'succeed' ? 'succeed' : 'failed',
+      outcome: finalTask.task_status === 'failed' ? 'failed' : 'succeed',
       taskId: finalTask.task_id,
       classification: classified.classification,
       verdict,
       ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
       at: new Date().toISOString(),
     });
+  } else if (ledger && finalTask) {
+    log(
+      `[${entry.id}] task ${finalTask.task_id} said succeed, but its result is not verified (${classified.reason}); the row stays pending: the next run resumes this task, no new create`,
+    );
   }
   const evidence: RowEvidence = {
     row: entry.id,
@@ -369,7 +404,9 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     ...(created ? { create: { httpStatus: created.httpStatus, requestId: created.requestId, body: created.body } } : {}),
     queries: queries.map((q) => q.body),
     ...(finalTask?.task_result?.videos?.[0]?.url ? { finalAssetUrl: finalTask.task_result.videos[0].url } : {}),
-    ...(download ? { download: { path: download.path, bytes: download.bytes, sha256: download.sha256, standIn: replay } } : {}),
+    ...(download
+      ? { download: { ...(replay ? {} : { path: download.path }), bytes: download.bytes, sha256: download.sha256, fromRecording: replay } }
+      : {}),
     ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
     drift,
     classification: classified.classification,
@@ -407,7 +444,15 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       verdict,
       reason: classified.reason,
       ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
-      ...(download ? { download: { bytes: download.bytes, sha256: download.sha256 } } : {}),
+      ...(download
+        ? {
+            download: {
+              bytes: download.bytes,
+              sha256: download.sha256,
+              ...(download.contentType ? { contentType: download.contentType } : {}),
+            },
+          }
+        : {}),
     });
     if (classified.classification === 'environment-auth-transient') {
       journal.append({ type: 'stop', row: entry.id, reason: classified.reason, at: new Date().toISOString() });

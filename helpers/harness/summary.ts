@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RowEvidence } from './evidence.ts';
+import { addUp, describeSpend, type Spend } from './ledger.ts';
 import type { Round } from './round.ts';
+import { writeTextFile } from './scrubbed-files.ts';
 
 /**
  * The round summary the plan asks for ("End state this plan is trying to reach"): which of its two answers the
@@ -28,8 +29,9 @@ export function endState(evidence: readonly RowEvidence[]): string {
   return `Inconclusive: ${why.join('; ')}.`;
 }
 
-export function totalUnits(evidence: readonly RowEvidence[]): number {
-  return evidence.reduce((sum, e) => sum + (e.finalUnitDeduction === undefined ? 0 : Number(e.finalUnitDeduction) || 0), 0);
+/** What the round's rows spent; a row with a task and no readable deduction is unknown spend, never zero. */
+export function roundSpend(evidence: readonly RowEvidence[]): Spend {
+  return addUp(evidence.flatMap((e) => (e.taskId === undefined ? [] : [{ row: e.row, taskId: e.taskId, value: e.finalUnitDeduction }])));
 }
 
 export function renderSummary(round: Round, evidence: readonly RowEvidence[], ledgerLines: readonly string[] = []): string {
@@ -39,7 +41,7 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], le
     '',
     `**End state:** ${endState(evidence)}`,
     '',
-    `**Spend:** ${totalUnits(evidence)} units (sum of final_unit_deduction${sandbox ? '; sandbox and transcribed rows are not real spend' : ''}).`,
+    `**Spend:** ${describeSpend(roundSpend(evidence))} (sum of final_unit_deduction${sandbox ? '; sandbox and transcribed rows are not real spend' : ''}).`,
     '',
     '| Row | Endpoint | Recording | Payload | Classification | Verdict | Units | Reason |',
     '|---|---|---|---|---|---|---|---|',
@@ -56,6 +58,6 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], le
 
 export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[], ledgerLines: readonly string[] = []): string {
   const file = join(dir, 'summary.md');
-  writeFileSync(file, renderSummary(round, evidence, ledgerLines));
+  writeTextFile(file, renderSummary(round, evidence, ledgerLines));
   return file;
 }

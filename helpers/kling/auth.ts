@@ -18,6 +18,8 @@ export interface TokenOptions {
   /** Re-sign this long before `exp`, so no request leaves with a token about to expire in flight. */
   refreshMarginSeconds?: number;
   now?: () => number;
+  /** Told of every token signed, before it is used (the harness's scrubber learns each one this way). */
+  onSign?: (token: string) => void;
 }
 
 export type TokenSource = () => Promise<string>;
@@ -43,6 +45,7 @@ export function createTokenSource(credentials: Credentials, options: TokenOption
     const at = now();
     if (cached === undefined || at >= cached.expiresAtMs - margin * 1000) {
       const token = await signToken(credentials, at, lifetime, skew);
+      options.onSign?.(token);
       cached = { token, expiresAtMs: (Math.floor(at / 1000) + lifetime) * 1000 };
     }
     return cached.token;

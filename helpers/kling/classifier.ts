@@ -28,6 +28,14 @@ export interface Observation {
   network?: 'not-sent' | 'no-answer' | 'timeout' | undefined;
   /** A readable answer whose required fields are broken. */
   responseShapeBroken?: boolean | undefined;
+  /** The answer did not come from the API (a redirect, a gateway, no Kling code): it says nothing of what the API did. */
+  notKling?: boolean | undefined;
+  /** A create that may have made a task without a readable answer saying so. */
+  unknownOutcome?: boolean | undefined;
+  /** The API said succeed and gave no video to verify. */
+  noResult?: boolean | undefined;
+  /** The answer was about another task than the one asked for. */
+  wrongTask?: boolean | undefined;
   /** Which local check refused the request before any create. */
   preflight?: 'asset' | 'schema' | 'policy' | undefined;
 }
@@ -77,14 +85,6 @@ function classifyCode(o: Observation, code: number): Classified | undefined {
   return undefined;
 }
 
-function classifyStatus(status: number, message: string | undefined): Classified {
-  const said = message ? `: "${message}"` : '';
-  if (status === 401 || status === 403) return done('environment-auth-transient', `HTTP ${status} without a known code${said}`);
-  if (status === 429 || status >= 500) return done('environment-auth-transient', `HTTP ${status} without a known code${said}`);
-  if (status === 400 || status === 422) return done('body-shape-mismatch', `HTTP ${status} without a known code${said}`);
-  return done('harness-error', `HTTP ${status} without a known code${said}: the harness called something that is not there`);
-}
-
 export function classify(o: Observation): Classified {
   if (o.stage === 'preflight') {
     if (o.preflight === 'asset')
@@ -94,22 +94,42 @@ export function classify(o: Observation): Classified {
       `the row's own payload failed the ${o.preflight ?? 'preflight'} check${o.message ? `: ${o.message}` : ''}`,
     );
   }
-  if (o.taskStatus === 'succeed') return done('success', 'the task reached succeed');
+  if (o.taskStatus === 'succeed') {
+    if (o.noResult === true) {
+      return done(
+        'environment-auth-transient',
+        'the task reached succeed but the answer holds no video URL: nothing to verify; inconclusive',
+      );
+    }
+    return done('success', 'the task reached succeed');
+  }
   if (o.taskStatus === 'failed') return classifyFailedTask(o.taskStatusMsg);
 
   if (o.code !== undefined && o.code !== 0) {
     const byCode = classifyCode(o, o.code);
     if (byCode) return byCode;
   }
+  const detail = o.message ? ` (${o.message})` : '';
+  if (o.unknownOutcome === true) {
+    return done(
+      'environment-auth-transient',
+      `create: outcome unknown${detail}; the next run looks the task up by its external_task_id before any new create`,
+    );
+  }
+  // Only the API's own codes can reopen a policy: whatever answered instead was not the API deciding.
+  if (o.notKling === true) {
+    return done(
+      'environment-auth-transient',
+      `${o.stage}: not a Kling answer${detail}; check KLING_BASE_URL and what sits in front of the API`,
+    );
+  }
+  if (o.wrongTask === true) return done('environment-auth-transient', `${o.stage}: the answer is not about our task${detail}`);
   if (o.responseShapeBroken === true) {
     return done('body-shape-mismatch', `the response no longer matches the contract${o.message ? `: ${o.message}` : ''}`);
   }
   if (o.network !== undefined) {
     const what = { 'not-sent': 'the request was never sent', 'no-answer': 'no answer arrived', timeout: 'timed out' }[o.network];
-    return done('environment-auth-transient', `${o.stage}: ${what}${o.message ? ` (${o.message})` : ''}`);
-  }
-  if (o.httpStatus !== undefined && (o.httpStatus >= 400 || (o.code !== undefined && o.code !== 0))) {
-    return classifyStatus(o.httpStatus, o.message);
+    return done('environment-auth-transient', `${o.stage}: ${what}${detail}`);
   }
   return done('harness-error', `nothing conclusive was observed at ${o.stage}`);
 }

@@ -1,29 +1,23 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { TokenSource } from './auth.ts';
+import { readAnswer, SERVER_ERROR_CODES, type RawAnswer } from './answer-reading.ts';
 import {
   CreateOutcomeUnknownError,
   KlingApiError,
   NoAnswerError,
+  NotKlingAnswerError,
   RequestNotSentError,
   ResponseShapeError,
   TransportAbort,
+  WrongTaskError,
   type Stage,
 } from './errors.ts';
 import { familyPath, type Family } from './families.ts';
 import { createFetchContext, lateBound, type FetchContext, type RequestInit, type Response } from './http-context.ts';
 import { networkErrorCode, provablyNotSent } from './network-errors.ts';
 import type { RequestByFamily } from './request-schemas.ts';
-import {
-  createEnvelope,
-  envelopeHead,
-  listEnvelope,
-  parseResponse,
-  taskEnvelope,
-  type CreatedTask,
-  type Drift,
-  type Task,
-} from './response-schemas.ts';
+import { createEnvelope, listEnvelope, parseResponse, taskEnvelope, type CreatedTask, type Drift, type Task } from './response-schemas.ts';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 
 /** Contract §0: the global host. The one place it is named; every call site takes the configured base URL. */
@@ -51,12 +45,6 @@ export interface Answer<T> {
   body: unknown;
 }
 
-interface RawAnswer {
-  httpStatus: number;
-  json: unknown;
-  retryAfterMs: number | undefined;
-}
-
 export class KlingClient {
   readonly baseUrl: string;
   private readonly fetch;
@@ -79,8 +67,10 @@ export class KlingClient {
   }
 
   /**
-   * One POST, never retried: every create is billable (the plan, ground rule 1). A create that may have reached
-   * the server without a readable answer is a CreateOutcomeUnknownError, for the caller to resolve by lookup.
+   * One POST, never retried: every create is billable (the plan, ground rule 1). Only a clear refusal (a Kling
+   * error code that is not a server error) means no task was made. Anything else that is not a readable task —
+   * no answer, a redirect, a 5xx, a body that is not a Kling envelope — is a CreateOutcomeUnknownError, for the
+   * caller to resolve by lookup, never by creating again (DESIGN §3.2, §3.11).
    */
   async create<F extends Family>(family: F, body: RequestByFamily[F]): Promise<Answer<CreatedTask>> {
     let raw: RawAnswer;
@@ -90,17 +80,16 @@ export class KlingClient {
       if (error instanceof NoAnswerError) throw new CreateOutcomeUnknownError('no-answer', error.reason);
       throw error;
     }
-    if (raw.json === undefined) {
-      throw new CreateOutcomeUnknownError('unreadable-response', `HTTP ${raw.httpStatus} with a body that is not JSON`);
-    }
-    try {
-      this.throwIfError('create', raw);
-    } catch (error) {
-      // An answer without a readable `code` may still have created the task: its outcome is unknown.
-      if (error instanceof ResponseShapeError) {
-        throw new CreateOutcomeUnknownError('response-shape', `HTTP ${raw.httpStatus} with no readable code`, error.problems);
+    const reading = readAnswer(raw);
+    if (reading.kind === 'not-kling') throw new CreateOutcomeUnknownError('not-kling', `not a Kling answer: ${reading.why}`);
+    if (reading.kind === 'kling-error') {
+      if (raw.httpStatus >= 500 || SERVER_ERROR_CODES.has(reading.code)) {
+        throw new CreateOutcomeUnknownError(
+          'server-error',
+          `HTTP ${raw.httpStatus}, code ${reading.code}: a server error can come after the task was made`,
+        );
       }
-      throw error;
+      throw new KlingApiError('create', raw.httpStatus, reading.code, reading.message, reading.requestId, raw.retryAfterMs);
     }
     const parsed = parseResponse(createEnvelope, raw.json);
     if (!parsed.ok) {
@@ -109,22 +98,29 @@ export class KlingClient {
     return answerOf(raw, parsed.value, parsed.drift);
   }
 
-  /** Query one task by its task_id; retried with backoff on transient failures. */
+  /** Query one task by its task_id; retried with backoff on transient failures. An answer about another task is refused. */
   async query(family: Family, taskId: string): Promise<Answer<Task>> {
-    return this.getTask('query', family, taskId);
+    const answer = await this.getTask('query', family, taskId);
+    if (answer.value.task_id !== taskId) throw new WrongTaskError('query', taskId, answer.value.task_id);
+    return answer;
   }
 
   /**
    * Find a task by the caller's external_task_id (contract §2: the single-task query takes either id in the
-   * path). Undefined when the API says there is no such task.
+   * path). 'not-found' only when the API itself says so (code 1203); a gateway's 404, a 5xx, a timeout or an
+   * unreadable body is an error, never proof of absence.
    */
-  async lookupByExternalId(family: Family, externalTaskId: string): Promise<Answer<Task> | undefined> {
+  async lookupByExternalId(family: Family, externalTaskId: string): Promise<Answer<Task> | 'not-found'> {
+    let answer: Answer<Task>;
     try {
-      return await this.getTask('lookup', family, externalTaskId);
+      answer = await this.getTask('lookup', family, externalTaskId);
     } catch (error) {
-      if (error instanceof KlingApiError && (error.httpStatus === 404 || error.code === 1203)) return undefined;
+      if (error instanceof KlingApiError && error.code === 1203) return 'not-found';
       throw error;
     }
+    const named = answer.value.task_info?.external_task_id;
+    if (named !== undefined && named !== externalTaskId) throw new WrongTaskError('lookup', externalTaskId, named);
+    return answer;
   }
 
   async list(family: Family, page: { pageNum?: number; pageSize?: number } = {}): Promise<Answer<Task[]>> {
@@ -144,8 +140,11 @@ export class KlingClient {
     return withRetry(
       async () => {
         const raw = await this.send(stage, path, { method: 'GET' });
-        if (raw.json === undefined) throw new NoAnswerError(stage, `HTTP ${raw.httpStatus} with a body that is not JSON`);
-        this.throwIfError(stage, raw);
+        const reading = readAnswer(raw);
+        if (reading.kind === 'not-kling') throw new NotKlingAnswerError(stage, raw.httpStatus, reading.why, raw.retryAfterMs);
+        if (reading.kind === 'kling-error') {
+          throw new KlingApiError(stage, raw.httpStatus, reading.code, reading.message, reading.requestId, raw.retryAfterMs);
+        }
         const parsed = parseResponse(schema, raw.json);
         if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
         return answerOf(raw, parsed.value, parsed.drift);
@@ -158,25 +157,6 @@ export class KlingClient {
     );
   }
 
-  /** Decide on `code`, not only the HTTP status: a non-zero code under HTTP 200 is a failure (contract §5). */
-  private throwIfError(stage: Stage, raw: RawAnswer): void {
-    const parsed = envelopeHead.safeParse(raw.json);
-    const code = parsed.success ? parsed.data.code : undefined;
-    if (code === 0 && raw.httpStatus < 400) return;
-    // A 2xx answer whose envelope has no `code` is drift that breaks a required field, not an API error.
-    if (!parsed.success && raw.httpStatus < 400) {
-      throw new ResponseShapeError(stage, [{ path: 'code', message: 'is missing: every answer carries a code (contract §5)' }], []);
-    }
-    throw new KlingApiError(
-      stage,
-      raw.httpStatus,
-      code,
-      parsed.success ? parsed.data.message : undefined,
-      parsed.success ? parsed.data.request_id : undefined,
-      raw.retryAfterMs,
-    );
-  }
-
   private async send(stage: Stage, path: string, init: RequestInit): Promise<RawAnswer> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.token()}`,
@@ -186,6 +166,7 @@ export class KlingClient {
     let response: Response;
     let text: string;
     try {
+      // The context's fetch never follows a redirect and refuses an oversized answer (http-context.ts).
       response = await this.fetch(`${this.baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       text = await response.text();
     } catch (error) {
@@ -198,6 +179,7 @@ export class KlingClient {
       httpStatus: response.status,
       json: parseJson(text),
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()),
+      location: response.headers.get('location') ?? undefined,
     };
   }
 }

@@ -11,20 +11,48 @@ export class TransportAbort extends Error {
   override readonly name: string = 'TransportAbort';
 }
 
-/** The API answered with a non-zero `code` (or an error status). Carries everything the classifier needs. */
+/** The API decided, in its own words: a Kling envelope with a documented non-zero `code` (contract §6). */
 export class KlingApiError extends Error {
   override readonly name = 'KlingApiError';
   constructor(
     readonly stage: Stage,
     readonly httpStatus: number,
-    readonly code: number | undefined,
+    readonly code: number,
     readonly klingMessage: string | undefined,
     readonly requestId: string | undefined,
     readonly retryAfterMs?: number,
   ) {
     super(
-      `${stage}: HTTP ${httpStatus}${code === undefined ? '' : `, code ${code}`}${klingMessage ? `: ${klingMessage}` : ''}${requestId ? ` (request_id ${requestId})` : ''}`,
+      `${stage}: HTTP ${httpStatus}, code ${code}${klingMessage ? `: ${klingMessage}` : ''}${requestId ? ` (request_id ${requestId})` : ''}`,
     );
+  }
+}
+
+/**
+ * An answer the API did not give: a redirect, a body that is not JSON, JSON with no Kling code or an unknown one,
+ * code 0 under an error status. A gateway, a proxy or a misconfigured host says nothing about what the API did.
+ */
+export class NotKlingAnswerError extends Error {
+  override readonly name = 'NotKlingAnswerError';
+  constructor(
+    readonly stage: Stage,
+    readonly httpStatus: number,
+    readonly why: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${stage}: not a Kling answer (${why})`);
+  }
+}
+
+/** A query answered about another task than the one asked for: the answer is not about our task. */
+export class WrongTaskError extends Error {
+  override readonly name = 'WrongTaskError';
+  constructor(
+    readonly stage: Stage,
+    readonly asked: string,
+    readonly answered: string,
+  ) {
+    super(`${stage}: asked about task ${asked}, the answer is about task ${answered}`);
   }
 }
 
@@ -57,7 +85,7 @@ export class NoAnswerError extends Error {
 export class CreateOutcomeUnknownError extends Error {
   override readonly name = 'CreateOutcomeUnknownError';
   constructor(
-    readonly reason: 'no-answer' | 'unreadable-response' | 'response-shape',
+    readonly reason: 'no-answer' | 'not-kling' | 'server-error' | 'response-shape',
     readonly detail: string,
     readonly problems: readonly Finding[] = [],
   ) {

@@ -2,9 +2,13 @@ import { Headers, Request, Response, fetch } from 'undici';
 import type { RequestInit } from 'undici';
 
 /**
- * The object whose `fetch` every request of the harness goes through. Record/replay patches this object's
+ * The object whose `fetch` every API request of the harness goes through. Record/replay patches this object's
  * properties in place, so callers must look `fetch` up on it at call time (lateBound), never keep a reference:
  * a captured `fetch` silently bypasses the recorder and reaches the real network.
+ *
+ * Its `fetch` is the one choke point for what an API answer may do to us: a redirect is never followed (a
+ * followed 307 on a create POSTs the billable body again, to wherever the server says), and an answer larger
+ * than MAX_ANSWER_BYTES is cut off with an error before it is buffered (the recorder reads answers whole).
  */
 export interface FetchContext {
   fetch: typeof fetch;
@@ -13,8 +17,44 @@ export interface FetchContext {
   Headers: typeof Headers;
 }
 
+/** A list page of 500 tasks is about 300 KB; no answer of the API comes near this. */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+export class AnswerTooLargeError extends Error {
+  override readonly name = 'AnswerTooLargeError';
+  readonly code = 'ERR_ANSWER_TOO_LARGE';
+}
+
+function tooLarge(what: string): AnswerTooLargeError {
+  return new AnswerTooLargeError(`the answer is larger than ${MAX_ANSWER_BYTES} bytes (${what}); it is not read`);
+}
+
+/** The answer with its body cut off, as an error, past `limit` bytes. */
+async function bounded(response: Response, limit: number): Promise<Response> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw tooLarge(`content-length ${declared}`);
+  }
+  if (response.body === null) return response;
+  let seen = 0;
+  const limited = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) controller.error(tooLarge(`${seen} bytes received so far`));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+const apiFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+  bounded(await fetch(input, { ...init, redirect: 'manual' }), MAX_ANSWER_BYTES)) as typeof fetch;
+
 export function createFetchContext(): FetchContext {
-  return { fetch, Request, Response, Headers };
+  return { fetch: apiFetch, Request, Response, Headers };
 }
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;

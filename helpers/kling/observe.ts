@@ -4,9 +4,11 @@ import {
   DownloadError,
   KlingApiError,
   NoAnswerError,
+  NotKlingAnswerError,
   PollTimeoutError,
   RequestNotSentError,
   ResponseShapeError,
+  WrongTaskError,
 } from './errors.ts';
 import { describeFindings } from './findings.ts';
 import type { Task } from './response-schemas.ts';
@@ -16,11 +18,9 @@ export function observeError(error: unknown, stage: ObservedStage): Observation 
   if (error instanceof KlingApiError) {
     return { stage, httpStatus: error.httpStatus, code: error.code, message: error.klingMessage };
   }
-  if (error instanceof CreateOutcomeUnknownError) {
-    return error.reason === 'response-shape'
-      ? { stage, responseShapeBroken: true, message: describeFindings(error.problems) }
-      : { stage, network: 'no-answer', message: error.detail };
-  }
+  if (error instanceof CreateOutcomeUnknownError) return { stage, unknownOutcome: true, message: error.detail };
+  if (error instanceof NotKlingAnswerError) return { stage, httpStatus: error.httpStatus, notKling: true, message: error.why };
+  if (error instanceof WrongTaskError) return { stage, wrongTask: true, message: error.message };
   if (error instanceof ResponseShapeError) return { stage, responseShapeBroken: true, message: describeFindings(error.problems) };
   if (error instanceof RequestNotSentError) return { stage, network: 'not-sent', message: error.reason };
   if (error instanceof NoAnswerError) return { stage, network: 'no-answer', message: error.reason };

@@ -73,8 +73,9 @@ export const listEnvelope = envelope(z.array(task));
 /** What every answer, success or error, is read by first: the outcome is decided on `code` (§5). */
 export const envelopeHead = z.looseObject({
   code: z.number().int(),
-  message: z.string().optional(),
-  request_id: z.string().optional(),
+  // Read for the evidence only: a message of another type does not make the code unreadable.
+  message: z.string().optional().catch(undefined),
+  request_id: z.string().optional().catch(undefined),
 });
 /** §5: errors carry `{code, message, request_id}` with `data` missing or null. */
 export const errorEnvelope = envelopeHead.extend({ data: z.null().optional() });

@@ -1,4 +1,5 @@
-import { KlingApiError, NoAnswerError, RequestNotSentError } from './errors.ts';
+import { SERVER_ERROR_CODES } from './answer-reading.ts';
+import { KlingApiError, NoAnswerError, NotKlingAnswerError, RequestNotSentError } from './errors.ts';
 
 /**
  * Bounded retry with exponential backoff for idempotent calls (query, lookup, list, download). Hand-written rather
@@ -25,14 +26,14 @@ const THROTTLE_CODES = new Set([1302, 1303]);
 export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy): number | undefined {
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   if (error instanceof RequestNotSentError || error instanceof NoAnswerError) return backoff;
-  if (error instanceof KlingApiError) {
-    const throttled = error.httpStatus === 429 && (error.code === undefined || THROTTLE_CODES.has(error.code));
-    if (throttled || error.httpStatus >= 500) {
-      if (error.retryAfterMs === undefined) return backoff;
-      return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
-    }
-  }
-  return undefined;
+  // A Kling throttle or server error, a gateway's 429 or 5xx in front of the API, or a success whose body came
+  // through unreadable may pass; billing problems (1100–1102, also 429), redirects and other refusals will not.
+  const transient =
+    (error instanceof KlingApiError && (THROTTLE_CODES.has(error.code) || SERVER_ERROR_CODES.has(error.code) || error.httpStatus >= 500)) ||
+    (error instanceof NotKlingAnswerError && (error.httpStatus === 429 || error.httpStatus >= 500 || error.httpStatus < 300));
+  if (!transient) return undefined;
+  if (error.retryAfterMs === undefined) return backoff;
+  return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
 }
 
 export async function withRetry<T>(

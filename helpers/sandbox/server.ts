@@ -9,6 +9,7 @@ import type { ApiError } from './api-error.ts';
 import { verifyAuthorization } from './auth.ts';
 import { SANDBOX_CREDENTIALS } from './credentials.ts';
 import { SERVER_ERROR_STATUS, faultsFor, type Fault, type FaultRule, type Route } from './faults.ts';
+import { alterAnswer, alterHeaders, echoOf, hugeAnswer, hugeResult, replyInstead } from './hostile.ts';
 import { judgeCreate } from './judge.ts';
 import { deferredFailure, statusAt, unitsFor, type SandboxTask, type Timing } from './tasks.ts';
 
@@ -167,6 +168,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (externalTaskId !== undefined) state.tasksByExternalId.set(externalTaskId, (state.tasksByExternalId.get(externalTaskId) ?? 0) + 1);
     if (fault?.kind === 'reset-after-create') return 'reset';
     if (fault?.kind === 'hang-after-create') return 'hang';
+    if (fault?.kind === 'server-error-after-create') {
+      return { httpStatus: SERVER_ERROR_STATUS[fault.code], code: fault.code, message: 'internal error' };
+    }
     const data: Record<string, unknown> = {
       task_id: task.taskId,
       task_status: 'submitted',
@@ -206,7 +210,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const { route, family, id } = routeOf(req.method ?? 'GET', url.pathname);
     const call = route === 'other' ? 0 : ++state.calls[route];
-    const { delayMs, fault } = route === 'other' ? { delayMs: 0, fault: undefined } : faultsFor(state.faults, route, call);
+    const ofFamily = route === 'download' ? state.tasks.get(id ?? '')?.family : family;
+    const { delayMs, fault } = route === 'other' ? { delayMs: 0, fault: undefined } : faultsFor(state.faults, route, call, ofFamily);
     if (route === 'create' && family) state.createsReceived[family] += 1;
     if (fault?.kind === 'reset-before-read') {
       state.requests.push({ route, method: req.method ?? '', path: url.pathname, headers: redacted(req), body: undefined });
@@ -224,11 +229,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     if (delayMs > 0) await delay(delayMs);
 
+    const echo = echoOf(req.headers.authorization, credentials.accessKey);
     if (route === 'download') {
-      serveVideo(res, id ?? '', fault);
+      await serveVideo(res, id ?? '', fault, echo);
       return;
     }
     const requestId = randomUUID();
+    const instead =
+      route === 'other' ? undefined : replyInstead(fault, { route, echo, baseUrl, path: `${url.pathname}${url.search}`, requestId });
+    if (instead !== undefined) {
+      res.writeHead(instead.status, alterHeaders(fault, instead.headers, echo)).end(instead.body);
+      return;
+    }
+    if (fault?.kind === 'huge-answer') {
+      await hugeAnswer(res, fault.bytes);
+      return;
+    }
     const answer = await answerApi(req, url, route, family, id, body, fault);
     if (answer === 'reset') {
       res.socket?.destroy();
@@ -240,11 +256,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.end(`{"code":0,"message":"SUCCEED","request_id":"${requestId}","data":{"task_id":`);
       return;
     }
-    const [status, json, headers] =
+    const [status, json, headers]: [number, Record<string, unknown>, Record<string, string> | undefined] =
       'code' in answer
         ? [answer.httpStatus, { code: answer.code, message: answer.message, request_id: requestId }, answer.headers]
         : [answer.status, { code: 0, message: 'SUCCEED', request_id: requestId, data: answer.json }, undefined];
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    alterAnswer(fault, json, req.headers.authorization, echo);
+    res.writeHead(status, alterHeaders(fault, { 'content-type': 'application/json', ...headers }, echo));
     res.end(JSON.stringify(json));
   }
 
@@ -281,14 +298,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return task ? { status: 200, json: taskView(task) } : { httpStatus: 404, code: 1203, message: 'task not found' };
   }
 
-  function serveVideo(res: ServerResponse, taskId: string, fault: Fault | undefined): void {
+  async function serveVideo(res: ServerResponse, taskId: string, fault: Fault | undefined, echo: string): Promise<void> {
     const task = state.tasks.get(taskId);
     if (!task || statusAt(task, now(), timing).status !== 'succeed') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
+    const headers = alterHeaders(fault, { 'content-type': 'video/mp4' }, echo);
+    if (fault?.kind === 'huge-result') {
+      await hugeResult(res, headers, fault, resultVideo.subarray(0, 32));
+      return;
+    }
+    if (fault?.kind === 'not-a-video' || (fault?.kind === 'reflect' && fault.where === 'html-video')) {
+      const contentType = fault.kind === 'not-a-video' ? fault.contentType : 'text/html';
+      res.writeHead(200, { 'content-type': contentType }).end(`<html><body>Your video for ${echo} is ready.</body></html>`);
+      return;
+    }
     const declared = resultVideo.length + (fault?.kind === 'wrong-length' ? fault.extraBytes : 0);
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(declared) });
+    res.writeHead(200, { ...headers, 'content-length': String(declared) });
     if (fault?.kind === 'wrong-length') {
       res.write(resultVideo, () => res.socket?.destroy());
       return;

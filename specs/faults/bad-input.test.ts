@@ -65,14 +65,20 @@ describe('Bad input | environment (each stops the run before any request)', () =
   });
 
   it.each([
-    ['no rows approved', { ...LIVE, APPROVE_ROWS: '', CI: '' }, '✗ APPROVE_ROWS is empty'],
-    ['live under CI=true', { ...LIVE, CI: 'true' }, '✗ live mode refuses to run under CI=true'],
+    ['no rows approved', { ...LIVE, APPROVE_ROWS: '', CI: 'false' }, '✗ APPROVE_ROWS is empty'],
+    ['live under CI=true', { ...LIVE, CI: 'true' }, '✗ live mode refuses to run on a CI machine (CI=true)'],
+    [
+      'live on GitHub Actions with CI unset',
+      { ...LIVE, CI: '', GITHUB_ACTIONS: 'true' },
+      '✗ live mode refuses to run on a CI machine (GITHUB_ACTIONS',
+    ],
+    ['a misspelt KLING_ setting', { ...LIVE, CI: 'false', KLING_BASEURL: 'https://x.test' }, '✗ KLING_BASEURL is not a setting'],
   ])(
     'the real run exits non-zero with one line: %s',
     async (name, env, line) => {
       const ws = workspace();
       const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
-        env: { ...process.env, ...env, REPORTS_DIR: ws.reportsDir, LEDGER_FILE: join(ws.root, 'ledger.jsonl') },
+        env: { ...process.env, ...env, REPORTS_DIR: ws.reportsDir, RECORDINGS_DIR: ws.recordingsDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -224,7 +230,7 @@ describe('Bad input | answers from the API', () => {
     [
       'an envelope without code',
       (_req, res) => sendJson(res, 200, { message: 'SUCCEED', data: createdBody().data }),
-      'body-shape-mismatch',
+      'environment-auth-transient',
       ['intent', 'unknown'],
     ],
     [

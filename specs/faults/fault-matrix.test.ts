@@ -52,25 +52,49 @@ const SCENARIOS: Scenario[] = [
     tasksCreated: 1,
   },
   {
-    name: 'create: 500/5000',
+    // A server error may come after the task was made: the outcome is unknown, never a refusal.
+    name: 'create: 500/5000 (no task made, but that cannot be known)',
     faults: [create({ kind: 'server-error', code: 5000 })],
     classification: 'environment-auth-transient',
-    ledger: ['intent', 'terminal'],
+    ledger: ['intent', 'unknown'],
     tasksCreated: 0,
   },
   {
-    name: 'create: 503/5001',
+    name: 'create: 500/5000 after the task exists',
+    faults: [create({ kind: 'server-error-after-create', code: 5000 })],
+    classification: 'environment-auth-transient',
+    ledger: ['intent', 'unknown'],
+    tasksCreated: 1,
+  },
+  {
+    // A server error may come after the task was made: the outcome is unknown, never a refusal.
+    name: 'create: 503/5001 (no task made, but that cannot be known)',
     faults: [create({ kind: 'server-error', code: 5001 })],
     classification: 'environment-auth-transient',
-    ledger: ['intent', 'terminal'],
+    ledger: ['intent', 'unknown'],
     tasksCreated: 0,
   },
   {
-    name: 'create: 504/5002',
+    name: 'create: 503/5001 after the task exists',
+    faults: [create({ kind: 'server-error-after-create', code: 5001 })],
+    classification: 'environment-auth-transient',
+    ledger: ['intent', 'unknown'],
+    tasksCreated: 1,
+  },
+  {
+    // A server error may come after the task was made: the outcome is unknown, never a refusal.
+    name: 'create: 504/5002 (no task made, but that cannot be known)',
     faults: [create({ kind: 'server-error', code: 5002 })],
     classification: 'environment-auth-transient',
-    ledger: ['intent', 'terminal'],
+    ledger: ['intent', 'unknown'],
     tasksCreated: 0,
+  },
+  {
+    name: 'create: 504/5002 after the task exists',
+    faults: [create({ kind: 'server-error-after-create', code: 5002 })],
+    classification: 'environment-auth-transient',
+    ledger: ['intent', 'unknown'],
+    tasksCreated: 1,
   },
   {
     name: 'create: 429/1303 with Retry-After (not retried: a create never is)',
@@ -145,10 +169,10 @@ const SCENARIOS: Scenario[] = [
     check: ({ evidence }) => expect(evidence.download).toMatchObject({ bytes: readFileSync('helpers/sandbox/fixtures/result.mp4').length }),
   },
   {
-    name: 'download: a wrong content length every time (gives up; the task stays closed, nothing re-created)',
+    name: 'download: a wrong content length every time (gives up; the task stays pending for the next run to resume)',
     faults: [download({ kind: 'wrong-length', extraBytes: 100 }, 'every')],
     classification: 'environment-auth-transient',
-    ledger: OK,
+    ledger: ['intent', 'created'],
     tasksCreated: 1,
   },
 ];

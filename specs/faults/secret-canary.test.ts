@@ -1,34 +1,23 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../helpers/harness/report.ts';
+import type { FaultRule, ReflectPlace } from '../../helpers/sandbox/faults.ts';
+import type { Family } from '../../helpers/kling/families.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
+import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
 
 /**
- * Secrets never touch disk (DESIGN §3.5), tried the hard way: a live run against the sandbox with canary keys,
- * then every file it wrote and everything it printed is searched for the keys, for any JWT and for any Bearer value.
+ * Secrets never touch disk (DESIGN §3.5), tried the hard way: whole live runs (`test:live` in a child process)
+ * against the sandbox with canary keys — once against a polite server, then against one that quotes the
+ * Authorization header and the access key back in every place it can — and then every file the runs wrote (the
+ * built report decoded), and everything they printed, is searched for the keys, for any JWT and any Bearer value.
  */
 
 const CANARY = { accessKey: 'CANARYak7Q2fXw9LmZ', secretKey: 'CANARYsk4Vt8Rp1NcYh3' };
-const LEAKS: [string, RegExp][] = [
-  ['access key', new RegExp(CANARY.accessKey)],
-  ['secret key', new RegExp(CANARY.secretKey)],
-  ['a JWT', /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
-  ['a Bearer value', /Bearer [A-Za-z0-9._-]{10,}/],
-];
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name));
-}
-
-function hitsIn(name: string, text: string): string[] {
-  return LEAKS.filter(([, pattern]) => pattern.test(text)).map(([what]) => `${what} in ${name}`);
-}
 
 function runChild(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,68 +28,136 @@ function runChild(args: string[], env: Record<string, string>): Promise<{ status
   return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
 }
 
+/** A file written as-is, bypassing the harness's scrubbing writer: the planted secret must reach disk. */
+function writeTextFileForTest(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
 let sandbox: Sandbox | undefined;
-afterAll(() => sandbox?.stop());
+afterEach(async () => {
+  await sandbox?.stop();
+  sandbox = undefined;
+});
+
+/** `pnpm test:live` for the given rows against the sandbox, its report built; the run's outputs, for scanning. */
+async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string) {
+  // Asynchronous: the sandbox answers from this process, whose event loop must keep running meanwhile.
+  const run = await runChild(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
+    CI: 'false',
+    HARNESS_MODE: 'live',
+    KLING_BASE_URL: sb.url,
+    KLING_ACCESS_KEY: CANARY.accessKey,
+    KLING_SECRET_KEY: CANARY.secretKey,
+    APPROVE_ROWS: approve,
+    ROUND_ID: round,
+    REPORTS_DIR: ws.reportsDir,
+    RECORDINGS_DIR: ws.recordingsDir,
+  });
+  // Allure results are started afresh by every run: the report of each run is built before the next.
+  buildReport({ resultsDir: join(ws.reportsDir, 'allure-results'), outDir: join(ws.reportsDir, `report-${round}`), name: round });
+  return run;
+}
+
+const reflect = (route: FaultRule['route'], where: ReflectPlace, family?: Family): FaultRule => ({
+  route,
+  calls: 'every',
+  ...(family ? { family } : {}),
+  fault: { kind: 'reflect', where },
+});
 
 describe('Faults | secret canary', () => {
   it('a live run with canary keys leaves them in no file it wrote and no line it printed', async () => {
     sandbox = await startSandbox({ credentials: CANARY, timeScale: 0.05 });
     const ws = workspace();
-    // Asynchronous: the sandbox answers from this process, whose event loop must keep running meanwhile.
-    const run = await runChild(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
-      ...process.env,
-      CI: '',
-      HARNESS_MODE: 'live',
-      KLING_BASE_URL: sandbox.url,
-      KLING_ACCESS_KEY: CANARY.accessKey,
-      KLING_SECRET_KEY: CANARY.secretKey,
-      APPROVE_ROWS: 'A,B,C,D',
-      LEDGER_FILE: join(ws.root, 'ledger.jsonl'),
-      REPORTS_DIR: ws.reportsDir,
-      RECORDINGS_DIR: ws.recordingsDir,
-    });
+    const run = await liveRun(sandbox, ws, 'A,B,C,D', 'live-canary');
     expect(run.status, run.stderr).toBe(0);
     expect(sandbox.state.tasksCreated).toEqual({ 'omni-video': 1, text2video: 1, image2video: 1, 'multi-image2video': 1 });
-    buildReport({ resultsDir: join(ws.reportsDir, 'allure-results'), outDir: join(ws.reportsDir, 'allure-report'), name: 'canary' });
 
-    const files = filesUnder(ws.root);
-    const written = files.map((f) => f.slice(ws.root.length + 1));
+    const written = filesUnder(ws.root).map((f) => f.slice(ws.root.length + 1));
     for (const expected of [
       /^recordings\/A-omni-first-frame\/cassette\.har$/,
       /^reports\/allure-results\//,
-      /^reports\/allure-report\/index\.html$/,
+      /^reports\/report-live-canary\/index\.html$/,
       /^reports\/evidence\/.*\/B\.json$/,
-      /^ledger\.jsonl$/,
+      /^recordings\/ledger\.jsonl$/,
     ]) {
       expect(
         written.some((f) => expected.test(f)),
         `${String(expected)} among ${written.join(', ')}`,
       ).toBe(true);
     }
-    const hits = [
-      ...files.flatMap((f) => hitsIn(f, readFileSync(f).toString('latin1'))),
-      ...hitsIn('stdout', run.stdout),
-      ...hitsIn('stderr', run.stderr),
-    ];
-    recordFigure({ kind: 'secret-scan', name: 'live run with canary keys', filesScanned: files.length + 2, hits: hits.length });
+    const { scanned, hits } = scanForSecrets(ws.root, CANARY, { stdout: run.stdout, stderr: run.stderr });
+    recordFigure({ kind: 'secret-scan', name: 'live run with canary keys', filesScanned: scanned, hits: hits.length });
     expect(hits).toEqual([]);
   }, 200_000);
 
+  it('a server that quotes the token and the key back everywhere it can gets them onto no disk and no screen', async () => {
+    sandbox = await startSandbox({
+      credentials: CANARY,
+      timeScale: 0.05,
+      faults: [
+        // Row A succeeds through answers that carry the secrets in a field, a header, the Content-Type and the status.
+        ...(['create', 'query', 'download'] as const).flatMap((route) => [
+          reflect(route, 'header', 'omni-video'),
+          reflect(route, 'content-type', 'omni-video'),
+        ]),
+        reflect('create', 'extra-field', 'omni-video'),
+        reflect('query', 'extra-field', 'omni-video'),
+        reflect('query', 'status-message', 'omni-video'),
+        // Row B's create is refused with a 1201 that quotes them; row C's video is an HTML page that quotes them.
+        reflect('create', 'create-error', 'text2video'),
+        reflect('download', 'html-video', 'image2video'),
+        // Row D's result URL carries them in its query string.
+        reflect('query', 'video-url', 'multi-image2video'),
+        // Row B again, in a later run: a 401/1002 whose message quotes them.
+        { route: 'create', calls: [5], fault: { kind: 'reflect', where: 'auth-error' } },
+      ],
+    });
+    const ws = workspace();
+    const runs = [
+      await liveRun(sandbox, ws, 'A,B,C', 'live-hostile-1'),
+      await liveRun(sandbox, ws, 'D', 'live-hostile-2'),
+      await liveRun(sandbox, ws, 'B', 'live-hostile-3'),
+    ];
+    // The hostile answers did what they should to the rows (so the secrets really were in play), and no more.
+    expect(sandbox.state.createsReceived).toEqual({ 'omni-video': 1, text2video: 2, image2video: 1, 'multi-image2video': 1 });
+    expect(sandbox.state.tasksCreated).toEqual({ 'omni-video': 1, text2video: 0, image2video: 1, 'multi-image2video': 1 });
+    const downloads = sandbox.state.requests.filter((r) => r.route === 'download').map((r) => r.path);
+    expect(downloads.some((p) => p.includes('token='))).toBe(false);
+
+    const texts = Object.fromEntries(
+      runs.flatMap((r, i) => [[`stdout ${i + 1}`, r.stdout] as const, [`stderr ${i + 1}`, r.stderr] as const]),
+    );
+    const { scanned, hits } = scanForSecrets(ws.root, CANARY, texts);
+    recordFigure({
+      kind: 'hostile',
+      name: 'live runs against a server quoting the secrets in 8 places',
+      creates: sandbox.state.createsReceived.text2video,
+      doubleCreates: 0,
+      filesScanned: scanned,
+      hits: hits.length,
+    });
+    expect(hits).toEqual([]);
+    expect(scanned).toBeGreaterThan(50);
+  }, 300_000);
+
   it('the committed recordings hold no key, JWT or Bearer value either', () => {
-    const files = filesUnder('recordings');
-    const hits = files
-      .flatMap((f) => hitsIn(f, readFileSync(f, 'utf8')))
-      .filter((h) => !h.startsWith('access key') && !h.startsWith('secret key'));
-    recordFigure({ kind: 'secret-scan', name: 'committed recordings', filesScanned: files.length, hits: hits.length });
+    const { scanned, hits } = scanForSecrets('recordings', { accessKey: 'CANARY-not-here', secretKey: 'CANARY-not-here' });
+    recordFigure({ kind: 'secret-scan', name: 'committed recordings', filesScanned: scanned, hits: hits.length });
     expect(hits).toEqual([]);
   });
 
-  it('the scan finds what it looks for (a planted JWT and key are caught)', () => {
+  it('the scan finds what it looks for (a planted JWT and key are caught, and so is one inside a report)', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJDQU5BUllhayJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
-    expect(hitsIn('planted', `{"authorization":"Bearer ${jwt}","key":"${CANARY.secretKey}"}`)).toEqual([
+    expect(hitsIn('planted', `{"authorization":"Bearer ${jwt}","key":"${CANARY.secretKey}"}`, CANARY)).toEqual([
       'secret key in planted',
       'a JWT in planted',
       'a Bearer value in planted',
     ]);
+    const ws = workspace();
+    const embedded = Buffer.from(`{"message":"key ${CANARY.accessKey}"}`).toString('base64');
+    writeTextFileForTest(join(ws.root, 'index.html'), `<script>d("data/attachments/x.json","${embedded}")</script>`);
+    expect(scanForSecrets(ws.root, CANARY).hits).toEqual([`access key in ${join(ws.root, 'index.html')} → data/attachments/x.json`]);
   });
 });

@@ -75,7 +75,7 @@ describe('Harness | create guard (no create without consent, one per row per run
   it('a failed create is not retried either: a second call after an error is still refused', async () => {
     const { sandbox, create } = await setup();
     sandbox.inject({ route: 'create', calls: [1], fault: { kind: 'server-error', code: 5000 } });
-    await expect(create(b.family, b.body)).rejects.toMatchObject({ code: 5000 });
+    await expect(create(b.family, b.body)).rejects.toMatchObject({ reason: 'server-error' });
     await expect(create(b.family, b.body)).rejects.toMatchObject({ kind: 'second-create' });
     expect(sandbox.state.createsReceived.text2video).toBe(1);
   });
@@ -84,7 +84,15 @@ describe('Harness | create guard (no create without consent, one per row per run
     ['a row not in APPROVE_ROWS', { approved: [] }, {}, 'not-approved', 'row B is not in APPROVE_ROWS'],
     ['a run with its cap at 0', { maxCreates: 0 }, {}, 'cap', "row B: this run's cap of 0 create(s) is reached"],
     ['no credentials', { credentials: undefined }, {}, 'no-credentials', 'row B: no credentials'],
-    ['live under CI=true', { mode: 'live' as const }, { CI: 'true' }, 'ci', 'row B: live creates are refused under CI=true'],
+    ['live under CI=true', { mode: 'live' as const }, { CI: 'true' }, 'ci', 'row B: live creates are refused on a CI machine (CI=true)'],
+    ['live under CI=1', { mode: 'live' as const }, { CI: '1' }, 'ci', 'row B: live creates are refused on a CI machine (CI=1)'],
+    [
+      'live on GitHub Actions without CI',
+      { mode: 'live' as const },
+      { GITHUB_ACTIONS: 'true' },
+      'ci',
+      'row B: live creates are refused on a CI machine (GITHUB_ACTIONS is set (GitHub Actions))',
+    ],
     [
       'replay without a cassette',
       { mode: 'replay' as const },

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger, LedgerCorruptError, type LedgerEntry } from '../../helpers/harness/ledger.ts';
 import { ledgerStatusLines } from '../../helpers/harness/ledger-report.ts';
@@ -32,28 +32,28 @@ async function clockedSandbox(options: SandboxOptions = {}) {
 function setup(sb: Sandbox) {
   const ws = workspace();
   const config = liveLike(sb.url, sb.credentials, ['B']);
-  const ledgerFile = join(ws.root, 'ledger.jsonl');
+  // Where a rehearsal keeps its ledger: the child runs below derive the same path from REPORTS_DIR.
+  const ledgerFile = join(ws.reportsDir, 'rehearsal', 'ledger.jsonl');
   return { ws, ledgerFile, ledger: new Ledger(ledgerFile), config: { ...config, ledgerFile } };
 }
 
 /** What a run against the sandbox is given: rehearse mode, the sandbox, and the test's own ledger and folders. */
-function sandboxRunEnv(sb: Sandbox, ws: ReturnType<typeof workspace>, ledgerFile: string, approve: string): Record<string, string> {
+function sandboxRunEnv(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string): Record<string, string> {
   return {
     HARNESS_MODE: 'rehearse',
     KLING_BASE_URL: sb.url,
     KLING_ACCESS_KEY: sb.credentials.accessKey,
     KLING_SECRET_KEY: sb.credentials.secretKey,
     APPROVE_ROWS: approve,
-    LEDGER_FILE: ledgerFile,
     REPORTS_DIR: ws.reportsDir,
     RECORDINGS_DIR: ws.recordingsDir,
   };
 }
 
 /** Runs row B in a child process; resolves when `until` holds (then kills it with SIGKILL) or the child exits. */
-function runChild(sb: Sandbox, ws: ReturnType<typeof workspace>, ledgerFile: string, env: Record<string, string>, until?: () => boolean) {
+function runChild(sb: Sandbox, ws: ReturnType<typeof workspace>, env: Record<string, string>, until?: () => boolean) {
   child = spawn(process.execPath, ['--import', 'tsx', 'specs/support/run-row-child.ts'], {
-    env: { ...process.env, ...sandboxRunEnv(sb, ws, ledgerFile, 'B'), ROUND_ID: 'crashed-round', ...env },
+    env: { ...process.env, ...sandboxRunEnv(sb, ws, 'B'), ROUND_ID: 'crashed-round', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc = child;
@@ -81,18 +81,24 @@ const stages = (ledger: Ledger) => ledger.entries().map((e) => e.stage);
 describe('Ledger | crash-safe: resume, never re-create', () => {
   it('crash after the intent and before the create (SIGKILL): the rerun looks the task up, finds nothing, makes one create', async () => {
     const { sandbox: sb } = await clockedSandbox();
-    const { ws, ledgerFile, ledger, config } = setup(sb);
-    const crashed = await runChild(sb, ws, ledgerFile, { HARNESS_FAILPOINT: 'after-intent' });
+    const { ws, ledger, config } = setup(sb);
+    const crashed = await runChild(sb, ws, { HARNESS_FAILPOINT: 'after-intent' });
     expect(crashed.signal).toBe('SIGKILL');
     expect(stages(ledger)).toEqual(['intent']);
     expect(sb.state.createsReceived.text2video).toBe(0);
 
     const rerun = await runRow(ledgerTestRow, rowEnvironment(ws, config).env);
     expect(rerun).toMatchObject({ status: 'done', evidence: { classification: 'success' } });
-    expect(sb.state.requests.map((r) => `${r.route} ${r.method}`).slice(0, 2)).toEqual(['query GET', 'create POST']);
+    // Absence proved twice: the lookup says 1203, and the list holds no task with that external_task_id.
+    expect(sb.state.requests.map((r) => `${r.route} ${r.method}`).slice(0, 3)).toEqual(['query GET', 'list GET', 'create POST']);
     expect(sb.state.tasksCreated.text2video).toBe(1);
     expect(stages(ledger)).toEqual(['intent', 'terminal', 'intent', 'created', 'terminal']);
-    expect(ledger.entries()[1]).toMatchObject({ stage: 'terminal', outcome: 'absent', externalTaskId: 'crashed-round-B' });
+    expect(ledger.entries()[1]).toMatchObject({
+      stage: 'terminal',
+      outcome: 'absent',
+      externalTaskId: 'crashed-round-B',
+      proof: 'lookup: 1203, not found; list: no task with it in all 1 page(s)',
+    });
     recordFigure({
       kind: 'scenario',
       name: 'process: SIGKILL after the intent, then rerun',
@@ -103,8 +109,8 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
 
   it('crash after the create and before the answer is read: the rerun finds the task by external_task_id and resumes it, zero new creates', async () => {
     const { sandbox: sb } = await clockedSandbox({ faults: [{ route: 'create', calls: [1], fault: { kind: 'hang-after-create' } }] });
-    const { ws, ledgerFile, ledger, config } = setup(sb);
-    const crashed = await runChild(sb, ws, ledgerFile, {}, () => sb.state.tasksCreated.text2video === 1);
+    const { ws, ledger, config } = setup(sb);
+    const crashed = await runChild(sb, ws, {}, () => sb.state.tasksCreated.text2video === 1);
     expect(crashed.signal).toBe('SIGKILL');
     expect(stages(ledger)).toEqual(['intent']);
 
@@ -130,8 +136,8 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
 
   it('crash mid-poll: the rerun resumes the same task by its id, zero new creates, and writes the terminal entry', async () => {
     const { sandbox: sb, advance } = await clockedSandbox({ timing: { submittedMs: 50, processingMs: 1_200_000 } });
-    const { ws, ledgerFile, ledger, config } = setup(sb);
-    const crashed = await runChild(sb, ws, ledgerFile, {}, () => sb.state.calls.query >= 2);
+    const { ws, ledger, config } = setup(sb);
+    const crashed = await runChild(sb, ws, {}, () => sb.state.calls.query >= 2);
     expect(crashed.signal).toBe('SIGKILL');
     expect(stages(ledger)).toEqual(['intent', 'created']);
     const taskId = (ledger.entries()[1] as Extract<LedgerEntry, { stage: 'created' }>).taskId;
@@ -165,12 +171,15 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
     expect(first).toMatchObject({ status: 'done', evidence: { classification: 'environment-auth-transient' } });
     expect(stages(ledger)).toEqual(['intent', 'unknown']);
 
-    sb.inject({ route: 'query', calls: 'every', fault: { kind: 'server-error', code: 5001 } });
+    sb.inject(
+      { route: 'query', calls: 'every', fault: { kind: 'server-error', code: 5001 } },
+      { route: 'list', calls: 'every', fault: { kind: 'server-error', code: 5001 } },
+    );
     const refused = await runRow(ledgerTestRow, rowEnvironment(ws, config, nextRound('second')).env);
     expect(refused.status).toBe('skipped');
     if (refused.status === 'skipped') {
       expect(refused.reason).toMatch(
-        /^row B: an earlier create \(external_task_id rehearse-test-B, sent without an answer: .*\) has an unknown outcome and the lookup failed \(.*5001.*\); no create until it is resolved$/,
+        /^row B: an earlier create \(external_task_id rehearse-test-B, sent without an answer: .*\) has an outcome the API cannot settle now \(lookup: HTTP 503, code 5001.*; list: HTTP 503, code 5001.*\); no create until it can, or until REOPEN_ROWS=B REOPEN_REASON="…" gives that task up$/,
       );
     }
     expect(sb.state.createsReceived.text2video).toBe(1);
@@ -237,6 +246,7 @@ describe('Ledger | integrity and the run lock', () => {
       payloadDigest: 'x',
       at: '2026-11-24T00:00:00Z',
     });
+    mkdirSync(dirname(ledgerFile), { recursive: true });
     writeFileSync(ledgerFile, `${good}\n{"stage":"created","row":"A"\n`);
     const before = readFileSync(ledgerFile);
     await expect(runRow(ledgerTestRow, rowEnvironment(ws, config).env)).rejects.toThrow(
@@ -279,13 +289,13 @@ describe('Ledger | integrity and the run lock', () => {
   it('a concurrent run of the matrix is refused before any request, naming the holder, with zero creates', async () => {
     const { sandbox: sb } = await clockedSandbox();
     const ws = workspace();
-    const ledgerFile = join(ws.root, 'ledger.jsonl');
+    const ledgerFile = join(ws.reportsDir, 'rehearsal', 'ledger.jsonl');
     const held = acquireRunLock(ledgerFile, 'round-held');
     try {
       const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
         encoding: 'utf8',
         timeout: 60_000,
-        env: { ...process.env, ...sandboxRunEnv(sb, ws, ledgerFile, 'A,B,C') },
+        env: { ...process.env, ...sandboxRunEnv(sb, ws, 'A,B,C') },
       });
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain(`✗ another run holds the ledger ${ledgerFile}: pid ${process.pid}`);
@@ -337,7 +347,7 @@ describe('Ledger | integrity and the run lock', () => {
       '  B: pending: outcome unknown for external_task_id r1-B; the next run looks it up (1 create sent)',
       '  C: pending: task 860000000000000003 not finished; the next run resumes it (1 create sent)',
       '  D: open (1 create sent)',
-      '  spent: 1 units (sum of final_unit_deduction)',
+      '  spent: 1 unit (sum of final_unit_deduction)',
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDotenvForLive } from '../../helpers/harness/load-env.ts';
+import { configProblems } from '../support/config-problems.ts';
 
 function dotenv(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), '.env');
@@ -28,6 +29,17 @@ describe('Harness | .env loading', () => {
     expect(env.APPROVE_ROWS).toBeUndefined();
     expect(env.MAX_CREATES).toBeUndefined();
     expect(ignored).toEqual(['APPROVE_ROWS', 'MAX_CREATES']);
+  });
+
+  it('a misspelt KLING_ key in the file reaches the run configuration, which refuses it: no silent fallback to the default host', () => {
+    const env: Record<string, string | undefined> = { HARNESS_MODE: 'live', APPROVE_ROWS: 'B', CI: 'false' };
+    loadDotenvForLive(
+      env,
+      dotenv('KLING_ACCESS_KEY=ak-file-1\nKLING_SECRET_KEY=sk-file-1\nKLING_BASEURL=https://api-beijing.klingai.com\n'),
+    );
+    expect(configProblems(env)).toEqual([
+      'KLING_BASEURL is not a setting (the KLING_ settings are KLING_ACCESS_KEY, KLING_SECRET_KEY, KLING_BASE_URL); a misspelt one would fall back to its default',
+    ]);
   });
 
   it('reads nothing outside live mode', () => {

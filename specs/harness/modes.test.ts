@@ -42,6 +42,51 @@ describe('Harness | the commands a person runs', () => {
     expect(recordingsDigest()).toBe(before);
   }, 120_000);
 
+  it.each(['test', 'test:replay', 'test:faults'])('pnpm %s is replay whatever HARNESS_MODE the shell has', (script) => {
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts[script]).toMatch(/^HARNESS_MODE=replay vitest run\b/);
+  });
+
+  it('pnpm test:replay, run from a shell that says HARNESS_MODE=live, replays and spends nothing', () => {
+    const ws = workspace();
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const result = spawnSync('sh', ['-c', scripts['test:replay'] ?? 'false'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        PATH: `${join('node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+        HARNESS_MODE: 'live',
+        CI: 'false',
+        APPROVE_ROWS: 'A,B,C',
+        KLING_ACCESS_KEY: 'ak-shell-1',
+        KLING_SECRET_KEY: 'sk-shell-1',
+        REPORTS_DIR: ws.reportsDir,
+      },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Round replay-\d{8}-\d{6}: 5 row\(s\)/);
+    expect(result.stdout).not.toContain('Target:');
+  }, 120_000);
+
+  it('a live run says where its creates go before the first one', () => {
+    const ws = workspace();
+    const result = run(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
+      HARNESS_MODE: 'live',
+      APPROVE_ROWS: 'A',
+      KLING_BASE_URL: 'http://127.0.0.1:9',
+      REPORTS_DIR: ws.reportsDir,
+      RECORDINGS_DIR: ws.recordingsDir,
+      KLING_ACCESS_KEY: 'ak-target-1',
+      KLING_SECRET_KEY: 'sk-target-1',
+      CI: 'false',
+    });
+    const target = result.stdout.indexOf('Target: http://127.0.0.1:9 (live: every create is billable; approved rows A)');
+    expect(target, result.stdout).toBeGreaterThanOrEqual(0);
+    const first = result.stdout.search(/\[A\] /);
+    expect(first === -1 || first > target).toBe(true);
+  }, 60_000);
+
   it('pnpm test:live refuses before any request when no row is approved, in one line', () => {
     const ws = workspace();
     const result = run(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
@@ -50,7 +95,7 @@ describe('Harness | the commands a person runs', () => {
       REPORTS_DIR: ws.reportsDir,
       KLING_ACCESS_KEY: 'ak-x',
       KLING_SECRET_KEY: 'sk-x',
-      CI: '',
+      CI: 'false',
     });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('✗ APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B');

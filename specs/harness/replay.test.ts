@@ -52,7 +52,13 @@ describe('Harness | replay (offline, lockdown)', () => {
       status: 'done',
       evidence: { classification: 'success', verdict: 'tightened', recordingProvenance: 'sandbox' },
     });
-    if (outcome.status === 'done') expect(outcome.evidence.download).toMatchObject({ standIn: true });
+    // Replay downloads nothing: the result is the recording's record of it.
+    if (outcome.status === 'done')
+      expect(outcome.evidence.download).toEqual({
+        bytes: 9920,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+        fromRecording: true,
+      });
   });
 
   it('reproduces the preserved risk-control case as moderation/content-risk, provenance transcribed, task 867314916859576411', async () => {
@@ -87,7 +93,7 @@ describe('Harness | replay (offline, lockdown)', () => {
     const error = await failure(runRow(rowB(), env));
     expect(error).toBeInstanceOf(ReplayMismatchError);
     expect(error?.message).toBe(
-      'replay of row B: no recorded answer for GET /v1/videos/text2video/{task_id}; the cassette has only: POST /v1/videos/text2video, GET /files/{task_id}.mp4',
+      'replay of row B: no recorded answer for GET /v1/videos/text2video/{task_id}; the cassette has only: POST /v1/videos/text2video',
     );
     expect(error?.message).not.toMatch(/Bearer|eyJ|authorization|replay-has-no-credentials/i);
   });

@@ -37,10 +37,55 @@ describe('Harness | run configuration', () => {
     ]);
   });
 
-  it('refuses live under CI=true, before anything else', () => {
-    expect(configProblems({ ...LIVE, CI: 'true' })).toEqual([
-      'live mode refuses to run under CI=true: every create is billable; run it by hand, with approval',
+  it.each([
+    ['CI=true', { CI: 'true' }, 'CI=true'],
+    ['CI=True (AppVeyor)', { CI: 'True' }, 'CI=True'],
+    ['CI=1', { CI: '1' }, 'CI=1'],
+    ['GitHub Actions without CI', { GITHUB_ACTIONS: 'true' }, 'GITHUB_ACTIONS is set (GitHub Actions)'],
+    ['GitLab without CI', { GITLAB_CI: 'true' }, 'GITLAB_CI is set (GitLab CI)'],
+    ['Azure Pipelines', { TF_BUILD: 'True' }, 'TF_BUILD is set (Azure Pipelines)'],
+    ['Jenkins', { BUILD_NUMBER: '42' }, 'BUILD_NUMBER is set'],
+  ])('refuses live on a CI machine (%s), before anything else, naming what said so', (_name, ci, why) => {
+    expect(configProblems({ ...LIVE, ...ci })).toEqual([
+      `live mode refuses to run on a CI machine (${why}): every create is billable; run it by hand, with approval`,
     ]);
+  });
+
+  it.each([['CI=false'], ['CI=0'], ['CI=']])('an explicit %s is not a CI machine', (setting) => {
+    const [key = '', value = ''] = setting.split('=');
+    expect(parseRunConfig({ ...LIVE, [key]: value }).mode).toBe('live');
+  });
+
+  it('each mode has its own ledger, derived from its folders; LEDGER_FILE cannot point a run at another', () => {
+    expect(parseRunConfig(LIVE).ledgerFile).toBe('recordings/ledger.jsonl');
+    expect(parseRunConfig({ ...LIVE, RECORDINGS_DIR: '/tmp/r' }).ledgerFile).toBe('/tmp/r/ledger.jsonl');
+    expect(parseRunConfig(REHEARSE).ledgerFile).toBe('reports/rehearsal/ledger.jsonl');
+    expect(parseRunConfig({ ...LIVE, LEDGER_FILE: 'recordings/ledger.jsonl' }).ledgerFile).toBe('recordings/ledger.jsonl');
+    expect(configProblems({ ...LIVE, LEDGER_FILE: 'reports/rehearsal/ledger.jsonl' })).toEqual([
+      'LEDGER_FILE=reports/rehearsal/ledger.jsonl would point this live run at another ledger than its own (recordings/ledger.jsonl); unset it (it only picks the ledger pnpm ledger reads)',
+    ]);
+    expect(configProblems({ ...REHEARSE, LEDGER_FILE: 'recordings/ledger.jsonl' })).toHaveLength(1);
+  });
+
+  it('a misspelt KLING_ setting is refused in live mode, not left to fall back to the default host', () => {
+    expect(configProblems({ ...LIVE, KLING_BASEURL: 'https://api-beijing.klingai.com' })).toEqual([
+      'KLING_BASEURL is not a setting (the KLING_ settings are KLING_ACCESS_KEY, KLING_SECRET_KEY, KLING_BASE_URL); a misspelt one would fall back to its default',
+    ]);
+  });
+
+  it('takes a loopback http base URL in live mode (a local proxy), and https anywhere', () => {
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:8080' }).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com/' }).baseUrl).toBe(
+      'https://api-beijing.klingai.com/',
+    );
+  });
+
+  it('never echoes the user-info of a refused base URL', () => {
+    const problems = configProblems({ ...LIVE, KLING_BASE_URL: 'https://ak:hunter2secret@api-singapore.klingai.com' });
+    expect(problems).toEqual([
+      'KLING_BASE_URL carries user-info (user:password@): credentials go in KLING_ACCESS_KEY and KLING_SECRET_KEY only',
+    ]);
+    expect(problems.join(' ')).not.toContain('hunter2secret');
   });
 
   it('rehearse under CI is allowed: it only reaches a sandbox on loopback', () => {
@@ -86,6 +131,26 @@ describe('Harness | run configuration', () => {
       'rehearse against a real host',
       { ...REHEARSE, KLING_BASE_URL: 'https://api-singapore.klingai.com' },
       'rehearse talks only to a sandbox on loopback; KLING_BASE_URL is https://api-singapore.klingai.com',
+    ],
+    [
+      'rehearse against a host dressed as loopback',
+      { ...REHEARSE, KLING_BASE_URL: 'http://localhost@api-singapore.klingai.com/' },
+      'KLING_BASE_URL carries user-info (user:password@): credentials go in KLING_ACCESS_KEY and KLING_SECRET_KEY only',
+    ],
+    [
+      'rehearse against a loopback-looking host name',
+      { ...REHEARSE, KLING_BASE_URL: 'http://127.0.0.1.example.test:4010' },
+      'rehearse talks only to a sandbox on loopback; KLING_BASE_URL is http://127.0.0.1.example.test:4010',
+    ],
+    [
+      'plain http to a remote host',
+      { ...LIVE, KLING_BASE_URL: 'http://api-singapore.klingai.com' },
+      'KLING_BASE_URL is plain http to api-singapore.klingai.com: the token would cross the network in clear; use https',
+    ],
+    [
+      'a base URL with a path',
+      { ...LIVE, KLING_BASE_URL: 'https://api-singapore.klingai.com/v1' },
+      "KLING_BASE_URL must be an origin such as https://api-singapore.klingai.com, with no path, query or fragment: 'https://api-singapore.klingai.com/v1'",
     ],
     ['a cap that is not a number', { ...LIVE, MAX_CREATES: 'two' }, "MAX_CREATES must be a whole number, got 'two'"],
   ])('refuses %s with one line', (_name, env, message) => {

@@ -73,7 +73,7 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
       conclusive: true,
       finalUnitDeduction: '1',
       create: { httpStatus: 200 },
-      download: { bytes: readFileSync('helpers/sandbox/fixtures/result.mp4').length, standIn: false },
+      download: { bytes: readFileSync('helpers/sandbox/fixtures/result.mp4').length, fromRecording: false },
       warnings: [{ path: 'aspect_ratio' }],
     });
     expect((outcome.evidence.payload as { image: string }).image).toMatch(/^\[base64 png 23019 bytes sha256:/);
@@ -85,7 +85,9 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
     expect(steps[1]).toBe('create');
     expect(steps.slice(2, -3).every((s) => s === 'poll')).toBe(true);
     expect(steps.slice(-3)).toEqual(['download', 'classify: success', 'verdict: tightened']);
-    const attachments = sink.events.filter((e) => e.kind === 'attach').map((e) => `${e.name} (${e.contentType})`);
+    const attachments = sink.events.flatMap((e) =>
+      e.kind === 'attach' || e.kind === 'attachFile' ? [`${e.name} (${e.contentType})`] : [],
+    );
     expect(attachments).toEqual(
       expect.arrayContaining([
         'payload (redacted) (application/json)',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RowEvidence } from '../../helpers/harness/evidence.ts';
-import { endState, renderSummary, totalUnits } from '../../helpers/harness/summary.ts';
+import { endState, renderSummary, roundSpend } from '../../helpers/harness/summary.ts';
 
 function row(rowId: RowEvidence['row'], classification: RowEvidence['classification'], extra: Partial<RowEvidence> = {}): RowEvidence {
   return {
@@ -45,14 +45,31 @@ describe('Harness | round summary', () => {
 
   it('sums final_unit_deduction, strings and all, and marks non-live rows as not real spend', () => {
     const evidence = [
-      row('A', 'success', { finalUnitDeduction: '1' }),
-      row('B', 'success', { finalUnitDeduction: '3.5', recordingProvenance: 'sandbox' }),
-      row('C', 'success'),
+      row('A', 'success', { finalUnitDeduction: '1', taskId: 't-a' }),
+      row('B', 'success', { finalUnitDeduction: '3.5', recordingProvenance: 'sandbox', taskId: 't-b' }),
+      row('C', 'body-shape-mismatch'),
     ];
-    expect(totalUnits(evidence)).toBe(4.5);
+    expect(roundSpend(evidence)).toEqual({ units: 4.5, unknown: [] });
     const md = renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence);
     expect(md).toContain('**Spend:** 4.5 units (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).');
     expect(md).toContain('| B | `POST /v1/videos/text2video` | sandbox | policy-test | success | **tightened** | 3.5 |');
     expect(md).toContain('not live evidence');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['negative', '-2'],
+    ['not a number', 'two'],
+    ['not finite', 'Infinity'],
+    ['exponent', '1e3'],
+  ])('a task whose deduction is %s is unknown spend, never 0 or negative', (_name, value) => {
+    const evidence = [
+      row('A', 'success', { finalUnitDeduction: '1', taskId: 't-a' }),
+      row('B', 'success', { taskId: 't-b', ...(value === undefined ? {} : { finalUnitDeduction: value }) }),
+    ];
+    expect(roundSpend(evidence)).toEqual({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
+    expect(renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence)).toContain(
+      `**Spend:** 1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
+    );
   });
 });

@@ -1,13 +1,15 @@
-import { appendJsonLine } from '../../helpers/harness/jsonl.ts';
+import { appendJsonLine } from '../../helpers/harness/scrubbed-files.ts';
 
 /**
- * The fault suite's figures (scenarios run, double creates, secret hits, bad inputs tried), appended by each test
- * and printed by the faults project's teardown.
+ * The fault suite's figures (scenarios run, hostile cases, double creates, secret hits, bad inputs tried, peak
+ * memory), appended by each test and printed by the faults project's teardown (fault-figures-setup.ts).
  */
 export type Figure =
   | { kind: 'scenario'; name: string; creates: number; doubleCreates: number }
+  | { kind: 'hostile'; name: string; creates: number; doubleCreates: number; filesScanned: number; hits: number }
   | { kind: 'bad-input'; name: string; creates: number }
-  | { kind: 'secret-scan'; name: string; filesScanned: number; hits: number };
+  | { kind: 'secret-scan'; name: string; filesScanned: number; hits: number }
+  | { kind: 'peak-rss'; name: string; resultMb: number; growthMb: number };
 
 export const FIGURES_FILE = process.env.FAULT_FIGURES_FILE ?? 'reports/faults/figures.jsonl';
 

@@ -4,9 +4,11 @@ import {
   CreateOutcomeUnknownError,
   KlingApiError,
   NoAnswerError,
+  NotKlingAnswerError,
   PollTimeoutError,
   RequestNotSentError,
   ResponseShapeError,
+  WrongTaskError,
 } from '../../helpers/kling/errors.ts';
 import { observeError } from '../../helpers/kling/observe.ts';
 
@@ -106,6 +108,21 @@ describe('Classifier | failed tasks', () => {
   it('succeed is success', () => {
     expect(classify({ stage: 'query', code: 0, taskStatus: 'succeed' }).classification).toBe('success');
   });
+
+  it('succeed with no video to verify is not a success, and says so', () => {
+    expect(classify({ stage: 'query', taskStatus: 'succeed', noResult: true })).toEqual({
+      classification: 'environment-auth-transient',
+      reason: 'the task reached succeed but the answer holds no video URL: nothing to verify; inconclusive',
+    });
+  });
+
+  it('a gateway answer names itself as not the API, and where to look', () => {
+    expect(
+      classify({ stage: 'query', httpStatus: 404, notKling: true, message: 'HTTP 404 with code 404, which is not a Kling code' }).reason,
+    ).toBe(
+      'query: not a Kling answer (HTTP 404 with code 404, which is not a Kling code); check KLING_BASE_URL and what sits in front of the API',
+    );
+  });
 });
 
 describe('Classifier | failures without a Kling code', () => {
@@ -114,11 +131,17 @@ describe('Classifier | failures without a Kling code', () => {
     [{ stage: 'create', network: 'not-sent' }, 'environment-auth-transient'],
     [{ stage: 'poll', network: 'timeout' }, 'environment-auth-transient'],
     [{ stage: 'query', responseShapeBroken: true, code: 0, httpStatus: 200 }, 'body-shape-mismatch'],
-    [{ stage: 'create', httpStatus: 502 }, 'environment-auth-transient'],
-    [{ stage: 'create', httpStatus: 401 }, 'environment-auth-transient'],
-    [{ stage: 'create', httpStatus: 400 }, 'body-shape-mismatch'],
-    [{ stage: 'create', httpStatus: 404 }, 'harness-error'],
-    [{ stage: 'create', httpStatus: 400, code: 4242 }, 'body-shape-mismatch'],
+    // Not the API deciding: whatever the status, nothing about the contract was learned, so nothing reopens.
+    [{ stage: 'query', httpStatus: 502, notKling: true }, 'environment-auth-transient'],
+    [{ stage: 'query', httpStatus: 401, notKling: true }, 'environment-auth-transient'],
+    [{ stage: 'query', httpStatus: 400, notKling: true }, 'environment-auth-transient'],
+    [{ stage: 'query', httpStatus: 422, notKling: true }, 'environment-auth-transient'],
+    [{ stage: 'query', httpStatus: 404, notKling: true }, 'environment-auth-transient'],
+    [{ stage: 'query', httpStatus: 307, notKling: true }, 'environment-auth-transient'],
+    [{ stage: 'create', unknownOutcome: true }, 'environment-auth-transient'],
+    [{ stage: 'query', wrongTask: true }, 'environment-auth-transient'],
+    [{ stage: 'query', taskStatus: 'succeed', noResult: true }, 'environment-auth-transient'],
+    [{ stage: 'create', httpStatus: 400, code: 4242 }, 'harness-error'],
     [{ stage: 'preflight', preflight: 'asset', message: 'image is 299x512 px' }, 'asset-quality'],
     [{ stage: 'preflight', preflight: 'schema' }, 'harness-error'],
     [{ stage: 'preflight', preflight: 'policy' }, 'harness-error'],
@@ -135,8 +158,12 @@ describe('Classifier | thrown errors, observed', () => {
     [
       new CreateOutcomeUnknownError('response-shape', 'no task id', [{ path: 'data.task_id', message: 'required' }]),
       'create',
-      'body-shape-mismatch',
+      'environment-auth-transient',
     ],
+    [new CreateOutcomeUnknownError('server-error', 'HTTP 500, code 5000'), 'create', 'environment-auth-transient'],
+    [new CreateOutcomeUnknownError('not-kling', 'HTTP 307 redirect'), 'create', 'environment-auth-transient'],
+    [new NotKlingAnswerError('lookup', 404, 'HTTP 404 with code 404, which is not a Kling code'), 'query', 'environment-auth-transient'],
+    [new WrongTaskError('query', '1', '2'), 'query', 'environment-auth-transient'],
     [new ResponseShapeError('query', [{ path: 'data.task_status', message: 'bad' }], []), 'query', 'body-shape-mismatch'],
     [new RequestNotSentError('create', 'ECONNREFUSED'), 'create', 'environment-auth-transient'],
     [new NoAnswerError('query', 'ECONNRESET'), 'query', 'environment-auth-transient'],

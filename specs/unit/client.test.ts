@@ -6,10 +6,12 @@ import {
   CreateOutcomeUnknownError,
   KlingApiError,
   NoAnswerError,
+  NotKlingAnswerError,
   RequestNotSentError,
   ResponseShapeError,
+  WrongTaskError,
 } from '../../helpers/kling/errors.ts';
-import { createFetchContext } from '../../helpers/kling/http-context.ts';
+import { MAX_ANSWER_BYTES, createFetchContext } from '../../helpers/kling/http-context.ts';
 import { downloadToFile } from '../../helpers/kling/downloader.ts';
 import { createdBody, taskBody } from '../support/kling-bodies.ts';
 import { sendJson, startLoopbackServer, type Handler, type LoopbackServer } from '../support/loopback-server.ts';
@@ -17,6 +19,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The task id the contract-shaped bodies carry. */
+const TASK = '867283741759111202';
 const credentials = { accessKey: 'ak-client-test', secretKey: 'sk-client-test-secret' };
 const body = { prompt: 'A paper boat drifts across a calm pond.', duration: '5', mode: 'std', aspect_ratio: '16:9' } as const;
 
@@ -64,8 +68,6 @@ describe('Client | create', () => {
   });
 
   it.each([
-    ['5000 server error', 500, 5000],
-    ['5001 maintenance', 503, 5001],
     ['1303 concurrency', 429, 1303],
     ['1302 rate limit', 429, 1302],
   ])('is never retried, even on %s', async (_name, status, code) => {
@@ -75,6 +77,48 @@ describe('Client | create', () => {
     expect(thrown).toMatchObject({ httpStatus: status, code, requestId: 'req-err-1', stage: 'create' });
     expect(requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
+  });
+
+  it.each([
+    ['500/5000', 500, 5000],
+    ['503/5001', 503, 5001],
+    ['504/5002', 504, 5002],
+    ['5000 under HTTP 200', 200, 5000],
+    ['1201 under HTTP 502', 502, 1201],
+  ])(
+    'a server error (%s) can come after the task was made: an unknown outcome, not a refusal, and never retried',
+    async (_n, status, code) => {
+      const { client, requests, sleeps } = await clientFor(error(status, code, 'x', { 'retry-after': '1' }));
+      const thrown = await client.create('text2video', body).catch((e: unknown) => e);
+      expect(thrown).toBeInstanceOf(CreateOutcomeUnknownError);
+      expect(thrown).toMatchObject({ reason: 'server-error' });
+      expect(requests).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['a 307 to the same URL', 307, '/v1/videos/text2video'],
+    ['a 308 to another host', 308, 'http://localhost:9/v1/videos/text2video'],
+    ['a 302', 302, '/elsewhere'],
+  ])('a redirect (%s) is never followed: one POST, and the outcome is unknown', async (_name, status, location) => {
+    const { client, requests } = await clientFor((_req, res) => res.writeHead(status, { location }).end());
+    const thrown = await client.create('text2video', body).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(CreateOutcomeUnknownError);
+    expect(thrown).toMatchObject({ reason: 'not-kling' });
+    expect((thrown as Error).message).toContain(`HTTP ${status} redirect`);
+    expect(requests.map((r) => r.method)).toEqual(['POST']);
+  });
+
+  it.each([
+    ["a gateway's JSON 404", 404, { code: 404, message: 'Not Found' }],
+    ['JSON with no code', 400, { error: 'bad' }],
+    ['an unknown code', 400, { code: 4242, message: 'new' }],
+    ['code 0 under HTTP 500', 500, { code: 0, message: 'SUCCEED' }],
+    ['a code that is not a number', 400, { code: '1201', message: 'bad' }],
+  ])('%s at create is not a Kling answer: the outcome is unknown, not a refusal', async (_name, status, answer) => {
+    const { client } = await clientFor((_req, res) => sendJson(res, status, answer));
+    await expect(client.create('text2video', body)).rejects.toMatchObject({ name: 'CreateOutcomeUnknownError', reason: 'not-kling' });
   });
 
   it('decides on code: a non-zero code under HTTP 200 is an error carrying code, message and request_id', async () => {
@@ -106,7 +150,8 @@ describe('Client | create', () => {
     const { client } = await clientFor((_req, res) => res.writeHead(200).end('<html>gateway</html>'));
     await expect(client.create('text2video', body)).rejects.toMatchObject({
       name: 'CreateOutcomeUnknownError',
-      reason: 'unreadable-response',
+      reason: 'not-kling',
+      detail: 'not a Kling answer: HTTP 200 with a body that is not JSON',
     });
   });
 
@@ -143,7 +188,7 @@ describe('Client | query, lookup and list', () => {
         ? sendJson(res, 429, { code: 1303, message: 'parallel task over resource pack limit' }, { 'retry-after': '7' })
         : sendJson(res, 200, taskBody('processing')),
     );
-    await client.query('text2video', '1');
+    await client.query('text2video', TASK);
     expect(sleeps).toEqual([7000]);
   });
 
@@ -151,7 +196,7 @@ describe('Client | query, lookup and list', () => {
     const { client, requests } = await clientFor((_req, res, i) =>
       i === 0 ? res.writeHead(200).end('{"code":0,') : sendJson(res, 200, taskBody('submitted')),
     );
-    await client.query('text2video', '1');
+    await client.query('text2video', TASK);
     expect(requests).toHaveLength(2);
   });
 
@@ -161,37 +206,88 @@ describe('Client | query, lookup and list', () => {
     ['401/1004 token expired', 401, 1004],
   ])('does not retry a %s', async (_name, status, code) => {
     const { client, requests } = await clientFor(error(status, code, 'no'));
-    await expect(client.query('text2video', '1')).rejects.toMatchObject({ httpStatus: status, code });
+    await expect(client.query('text2video', TASK)).rejects.toMatchObject({ httpStatus: status, code });
     expect(requests).toHaveLength(1);
   });
 
   it('gives up after a bounded number of attempts', async () => {
     const { client, requests } = await clientFor(error(503, 5001, 'maintenance'), { retry: { maxAttempts: 3 } });
-    await expect(client.query('text2video', '1')).rejects.toMatchObject({ code: 5001 });
+    await expect(client.query('text2video', TASK)).rejects.toMatchObject({ code: 5001 });
     expect(requests).toHaveLength(3);
   });
 
   it('does not wait for a Retry-After beyond its bound: the error surfaces', async () => {
     const { client, requests } = await clientFor(error(429, 1303, 'busy', { 'retry-after': '3600' }));
-    await expect(client.query('text2video', '1')).rejects.toMatchObject({ code: 1303 });
+    await expect(client.query('text2video', TASK)).rejects.toMatchObject({ code: 1303 });
     expect(requests).toHaveLength(1);
   });
 
   it('a broken required field in a task is a shape error, not retried', async () => {
     const { client, requests } = await clientFor((_req, res) => sendJson(res, 200, taskBody('succeed', { task_status: 'succeeded' })));
-    await expect(client.query('text2video', '1')).rejects.toBeInstanceOf(ResponseShapeError);
+    await expect(client.query('text2video', TASK)).rejects.toBeInstanceOf(ResponseShapeError);
     expect(requests).toHaveLength(1);
   });
 
-  it('looks a task up by external_task_id in the path, and says undefined when there is none', async () => {
+  it('looks a task up by external_task_id in the path, and says not-found only when the API says 1203', async () => {
     const { client, requests } = await clientFor((req, res) =>
       req.url.endsWith('/row-b-r1')
         ? sendJson(res, 200, taskBody('processing'))
         : sendJson(res, 404, { code: 1203, message: 'task not found' }),
     );
-    expect((await client.lookupByExternalId('text2video', 'row-b-r1'))?.value.task_status).toBe('processing');
-    expect(await client.lookupByExternalId('text2video', 'row-b-r2')).toBeUndefined();
+    const found = await client.lookupByExternalId('text2video', 'row-b-r1');
+    expect(found !== 'not-found' && found.value.task_status).toBe('processing');
+    expect(await client.lookupByExternalId('text2video', 'row-b-r2')).toBe('not-found');
     expect(requests.map((r) => r.url)).toEqual(['/v1/videos/text2video/row-b-r1', '/v1/videos/text2video/row-b-r2']);
+  });
+
+  it.each([
+    ["a gateway's JSON 404 (no Kling code)", (res: Parameters<Handler>[1]) => sendJson(res, 404, { code: 404, message: 'Not Found' })],
+    ['an HTML 404', (res: Parameters<Handler>[1]) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404</h1>')],
+    ['an empty 404', (res: Parameters<Handler>[1]) => res.writeHead(404).end()],
+    ['a 307', (res: Parameters<Handler>[1]) => res.writeHead(307, { location: '/v1/videos/text2video/x' }).end()],
+  ])('%s on lookup is no proof of absence: it throws, never says not-found', async (_name, answer) => {
+    const { client, requests } = await clientFor((_req, res) => answer(res));
+    await expect(client.lookupByExternalId('text2video', 'row-b-r1')).rejects.toBeInstanceOf(NotKlingAnswerError);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a lookup that finds a task naming another external_task_id is refused', async () => {
+    const { client } = await clientFor((_req, res) =>
+      sendJson(res, 200, taskBody('processing', { task_info: { external_task_id: 'row-b-r9' } })),
+    );
+    await expect(client.lookupByExternalId('text2video', 'row-b-r1')).rejects.toBeInstanceOf(WrongTaskError);
+  });
+
+  it('a query answered about another task is refused, not taken for ours', async () => {
+    const { client } = await clientFor((_req, res) => sendJson(res, 200, taskBody('succeed')));
+    await expect(client.query('text2video', '867283741759111999')).rejects.toThrow(
+      'query: asked about task 867283741759111999, the answer is about task 867283741759111202',
+    );
+  });
+
+  it('a redirect on query is not followed, and not retried', async () => {
+    const { client, requests } = await clientFor((_req, res) => res.writeHead(302, { location: 'http://localhost:9/x' }).end());
+    await expect(client.query('text2video', TASK)).rejects.toThrow(
+      'query: not a Kling answer (HTTP 302 redirect to localhost:9, not followed)',
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it('an answer larger than the cap is cut off unread, whatever it declares', async () => {
+    const huge = Buffer.alloc(MAX_ANSWER_BYTES + 1024, 'a');
+    const { client } = await clientFor(
+      (req, res) => {
+        if (req.url.endsWith('/declared')) res.writeHead(200, { 'content-type': 'application/json' }).end(huge);
+        else {
+          res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+          res.end(huge);
+        }
+      },
+      { retry: { maxAttempts: 1 } },
+    );
+    await expect(client.query('text2video', 'declared')).rejects.toThrow(/ERR_ANSWER_TOO_LARGE/);
+    await expect(client.query('text2video', 'chunked')).rejects.toThrow(/ERR_ANSWER_TOO_LARGE/);
+    await expect(client.create('text2video', body)).rejects.toMatchObject({ reason: 'no-answer', detail: 'ERR_ANSWER_TOO_LARGE' });
   });
 
   it('lists with pageNum and pageSize', async () => {
@@ -207,14 +303,14 @@ describe('Client | query, lookup and list', () => {
     const { client, requests } = await clientFor((_req, res, i) =>
       i === 0 ? res.socket?.destroy() : sendJson(res, 200, taskBody('processing')),
     );
-    await client.query('text2video', '1');
+    await client.query('text2video', TASK);
     expect(requests).toHaveLength(2);
     expect(new NoAnswerError('query', 'x')).toBeInstanceOf(Error);
   });
 });
 
 describe('Client | transport', () => {
-  it('goes through the fetch context at call time, so a fetch swapped in later sees every request', async () => {
+  it('goes through the fetch context at call time, so a fetch swapped in later sees every API request (downloads go around it)', async () => {
     const context = createFetchContext();
     const { client } = await clientFor(
       (req, res) => {
@@ -233,17 +329,16 @@ describe('Client | transport', () => {
     }) as typeof context.fetch;
 
     await client.create('text2video', body);
-    await client.query('text2video', '1');
+    await client.query('text2video', TASK);
     await client.lookupByExternalId('text2video', 'ext-1');
     await client.list('text2video');
     const dir = await mkdtemp(join(tmpdir(), 'kling-transport-'));
-    await downloadToFile(`${server?.url ?? ''}/files/v.mp4`, join(dir, 'v.mp4'), { http: context });
+    await expect(downloadToFile(`${server?.url ?? ''}/files/v.mp4`, join(dir, 'v.mp4'))).rejects.toThrow('not a video');
     expect(seen).toEqual([
       'POST /v1/videos/text2video',
-      'GET /v1/videos/text2video/1',
+      `GET /v1/videos/text2video/${TASK}`,
       'GET /v1/videos/text2video/ext-1',
       'GET /v1/videos/text2video',
-      'GET /files/v.mp4',
     ]);
   });
 

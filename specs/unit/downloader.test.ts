@@ -8,8 +8,11 @@ import { downloadToFile } from '../../helpers/kling/downloader.ts';
 import { DownloadError } from '../../helpers/kling/errors.ts';
 import { startLoopbackServer, type Handler, type LoopbackServer } from '../support/loopback-server.ts';
 
-const VIDEO = Buffer.from(Array.from({ length: 256 * 1024 }, (_, i) => (i * 31) % 251));
+/** An ISO-BMFF head (an `ftyp` box), then 256 KB of varied bytes: what a result video looks like to the downloader. */
+const FTYP = Buffer.from('00000020667479706973736f6d0000020069736f6d69736f3261766331', 'hex');
+const VIDEO = Buffer.concat([FTYP, Buffer.from(Array.from({ length: 256 * 1024 }, (_, i) => (i * 31) % 251))]);
 const SHA = createHash('sha256').update(VIDEO).digest('hex');
+const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhayJ9.c2lnbmF0dXJl';
 const noSleep = () => Promise.resolve();
 
 let server: LoopbackServer | undefined;
@@ -68,5 +71,79 @@ describe('Client | downloader', () => {
   it('retries a 5xx', async () => {
     const url = await serve((req, res, i) => (i === 0 ? void res.writeHead(502).end() : full(req, res, i)));
     await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).resolves.toMatchObject({ attempts: 2 });
+  });
+
+  it.each([
+    ['an HTML page', 'text/html; charset=utf-8', Buffer.from('<html>your video</html>')],
+    ['a JSON answer', 'application/json', Buffer.from('{"code":0}')],
+    ['bytes without an ftyp box, called video/mp4', 'video/mp4', Buffer.alloc(4096, 7)],
+    ['a body shorter than a box header', 'video/mp4', Buffer.from('mp4')],
+  ])('refuses %s as the video: not retried, nothing kept', async (_name, contentType, body) => {
+    const url = await serve((_req, res) => res.writeHead(200, { 'content-type': contentType }).end(body));
+    await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).rejects.toThrow(/not a video/);
+    expect(server?.requests).toHaveLength(1);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['data:', 'data:video/mp4;base64,AAAA', 'a data: URL, not http(s)'],
+    ['file:', 'file:///etc/passwd', 'a file: URL, not http(s)'],
+    ['user-info', 'http://user:pass@127.0.0.1:9/v.mp4', 'carries user-info'],
+    ['our token in its query', `http://127.0.0.1:9/v.mp4?token=${SECRET}`, 'carries one of our credentials'],
+    [
+      'our token, percent-encoded',
+      `http://127.0.0.1:9/v.mp4?t=${encodeURIComponent(`Bearer ${SECRET}`)}`,
+      'carries one of our credentials',
+    ],
+  ])('never fetches a result URL with %s', async (_name, url, message) => {
+    await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep, forbidden: [SECRET] })).rejects.toThrow(message);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses a body that quotes one of our secrets, even split across chunks, and keeps nothing of it', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      res.write(Buffer.concat([VIDEO, Buffer.from(SECRET.slice(0, 20))]));
+      setTimeout(() => res.end(Buffer.from(`${SECRET.slice(20)} trailing`)), 20);
+    });
+    await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep, forbidden: [SECRET] })).rejects.toThrow(
+      'quotes one of our credentials',
+    );
+    expect(server?.requests).toHaveLength(1);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses a result larger than the cap, by its declared length or as it streams', async () => {
+    const declared = await serve(full);
+    await expect(downloadToFile(declared, join(dir, 'v.mp4'), { sleep: noSleep, maxBytes: 1000 })).rejects.toThrow(
+      'more than the 1000 allowed',
+    );
+    await server?.close();
+    const streamed = await serve((_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(VIDEO));
+    await expect(downloadToFile(streamed, join(dir, 'v.mp4'), { sleep: noSleep, maxBytes: 1000 })).rejects.toThrow(
+      'larger than 1000 bytes',
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('follows a CDN redirect, without Authorization, and checks every hop like the first', async () => {
+    const url = await serve((req, res, i) => {
+      if (i === 0) res.writeHead(302, { location: '/cdn/v.mp4' }).end();
+      else if (i === 1) full(req, res, i);
+      else res.writeHead(302, { location: `http://127.0.0.1:9/v.mp4?token=${SECRET}` }).end();
+    });
+    await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).resolves.toMatchObject({ sha256: SHA });
+    expect(server?.requests.map((r) => [r.url, r.headers.authorization])).toEqual([
+      ['/result/v.mp4', undefined],
+      ['/cdn/v.mp4', undefined],
+    ]);
+    await expect(downloadToFile(url, join(dir, 'w.mp4'), { sleep: noSleep, forbidden: [SECRET] })).rejects.toThrow(
+      'carries one of our credentials',
+    );
+  });
+
+  it('gives up on a redirect loop', async () => {
+    const url = await serve((_req, res) => res.writeHead(302, { location: '/result/v.mp4' }).end());
+    await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).rejects.toThrow('more than 5 redirects');
   });
 });

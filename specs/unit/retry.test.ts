@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { KlingApiError, NoAnswerError, RequestNotSentError, ResponseShapeError } from '../../helpers/kling/errors.ts';
+import { KlingApiError, NoAnswerError, NotKlingAnswerError, RequestNotSentError, ResponseShapeError } from '../../helpers/kling/errors.ts';
 import { DEFAULT_RETRY, parseRetryAfter, retryDelay } from '../../helpers/kling/retry.ts';
 
-const api = (status: number, code?: number, retryAfterMs?: number) => new KlingApiError('query', status, code, 'm', 'r', retryAfterMs);
+const api = (status: number, code: number, retryAfterMs?: number) => new KlingApiError('query', status, code, 'm', 'r', retryAfterMs);
+const gateway = (status: number, retryAfterMs?: number) => new NotKlingAnswerError('query', status, 'no Kling code', retryAfterMs);
 
 describe('Client | retry decision', () => {
   it.each([
@@ -13,7 +14,11 @@ describe('Client | retry decision', () => {
     ['504/5002', api(504, 5002), 1000],
     ['429/1302', api(429, 1302), 1000],
     ['429/1303 with Retry-After 7 s', api(429, 1303, 7000), 7000],
-    ['429 without a code', api(429), 1000],
+    ['a gateway 429 (no Kling code)', gateway(429), 1000],
+    ['a gateway 502 with Retry-After 3 s', gateway(502, 3000), 3000],
+    ['5000 under HTTP 200', api(200, 5000), 1000],
+    ['1303 under HTTP 200', api(200, 1303), 1000],
+    ['a 200 whose body is not a Kling envelope', gateway(200), 1000],
   ])('retries %s', (_name, error, expected) => {
     expect(retryDelay(error, 1, DEFAULT_RETRY)).toBe(expected);
   });
@@ -29,6 +34,10 @@ describe('Client | retry decision', () => {
     ['403/1103', api(403, 1103)],
     ['404/1203', api(404, 1203)],
     ['a shape error', new ResponseShapeError('query', [], [])],
+    ['a redirect', gateway(307)],
+    ['a gateway 404', gateway(404)],
+    ['a gateway 400', gateway(400)],
+    ['1102 under HTTP 200', api(200, 1102)],
     ['anything else', new Error('bug')],
   ])('never retries %s', (_name, error) => {
     expect(retryDelay(error, 1, DEFAULT_RETRY)).toBeUndefined();

@@ -1,0 +1,88 @@
+import type { Answer, KlingClient } from '../kling/client.ts';
+import { KlingApiError } from '../kling/errors.ts';
+import { SERVER_ERROR_CODES } from '../kling/answer-reading.ts';
+import type { Family } from '../kling/families.ts';
+import type { Task } from '../kling/response-schemas.ts';
+import { scrubbedMessage } from './scrubber.ts';
+
+/**
+ * Finding the task of a create whose answer never arrived, by its external_task_id — or proving there is none.
+ * Absence is proved only by the API (DESIGN §3.11), and twice over, because the docs do not say how the
+ * single-task query tells an external_task_id from a task_id (contract §2): the lookup must say "not found" in
+ * the API's own words, and the family's list, read back to before the create was sent, must hold no task with
+ * that id. A gateway's 404, a 5xx, a timeout or an unreadable page proves nothing: the search is then unknown.
+ */
+
+export type TaskSearch =
+  { kind: 'found'; answer: Answer<Task>; by: 'lookup' | 'list' } | { kind: 'absent'; proof: string } | { kind: 'unknown'; why: string };
+
+export const LIST_PAGE_SIZE = 500;
+export const MAX_LIST_PAGES = 10;
+/** Our clock and the API's may disagree; a task this much older than the intent is surely not its create. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+/** Kling codes that are no answer about the task: authentication, throttling, server errors (contract §6). */
+const INCONCLUSIVE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1002, 1003, 1004, 1302, 1303, ...SERVER_ERROR_CODES]);
+
+export async function searchByExternalId(
+  client: KlingClient,
+  family: Family,
+  externalTaskId: string,
+  intentAtMs: number,
+): Promise<TaskSearch> {
+  let direct: string | undefined;
+  let noAnswer: string | undefined;
+  try {
+    const found = await client.lookupByExternalId(family, externalTaskId);
+    if (found !== 'not-found') return { kind: 'found', answer: found, by: 'lookup' };
+    direct = 'lookup: 1203, not found';
+  } catch (error) {
+    // The API refusing this form of lookup in its own words still leaves the list to ask. No answer, a server
+    // error, throttling or an auth failure says nothing: the list may still find the task, but not prove absence.
+    if (error instanceof KlingApiError && !INCONCLUSIVE_CODES.has(error.code)) {
+      direct = scrubbedMessage(error);
+    } else {
+      noAnswer = scrubbedMessage(error);
+    }
+  }
+  const listed = await searchList(client, family, externalTaskId, intentAtMs, direct ?? noAnswer ?? '');
+  if (listed.kind === 'absent' && noAnswer !== undefined)
+    return { kind: 'unknown', why: `${noAnswer}; the list alone does not prove absence` };
+  return listed;
+}
+
+async function searchList(
+  client: KlingClient,
+  family: Family,
+  externalTaskId: string,
+  intentAtMs: number,
+  direct: string,
+): Promise<TaskSearch> {
+  let previous = Number.POSITIVE_INFINITY;
+  let newestFirst = true;
+  for (let pageNum = 1; pageNum <= MAX_LIST_PAGES; pageNum++) {
+    let page: Answer<Task[]>;
+    try {
+      page = await client.list(family, { pageNum, pageSize: LIST_PAGE_SIZE });
+    } catch (error) {
+      return { kind: 'unknown', why: `${direct}; ${scrubbedMessage(error)}` };
+    }
+    const match = page.value.find((t) => t.task_info?.external_task_id === externalTaskId);
+    if (match !== undefined) return { kind: 'found', answer: { ...page, value: match }, by: 'list' };
+    if (page.value.length < LIST_PAGE_SIZE) {
+      return { kind: 'absent', proof: `${direct}; list: no task with it in all ${pageNum} page(s)` };
+    }
+    // Past the intent only counts when the list is seen to run newest first; the docs do not say it does.
+    for (const task of page.value) {
+      const created = task.created_at;
+      if (created === undefined || created > previous) newestFirst = false;
+      else previous = created;
+    }
+    if (newestFirst && previous < intentAtMs - CLOCK_SKEW_MS) {
+      return { kind: 'absent', proof: `${direct}; list: none with it, newest first, back to before the create` };
+    }
+  }
+  return {
+    kind: 'unknown',
+    why: `${direct}; list: the first ${MAX_LIST_PAGES * LIST_PAGE_SIZE} tasks neither hold it nor reach back to before the create`,
+  };
+}

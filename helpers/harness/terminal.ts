@@ -1,0 +1,32 @@
+import { scrubText } from './scrubber.ts';
+
+/**
+ * The only way the harness writes to the terminal. Lines often carry server text (task ids, messages): each is
+ * scrubbed of secrets and stripped of control characters, so an answer can neither show a credential nor move
+ * the cursor, recolour the screen or fake a line of its own with an embedded newline.
+ */
+
+// CSI and OSC sequences first (so no stray "[31m" is left), then any other C0/C1 control and the bidi overrides
+// that can make text read differently from what it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ESCAPE_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)?)/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** One line as it may be shown: scrubbed, no control characters, any embedded line break made a space. */
+export function forTerminal(text: string): string {
+  return scrubText(text)
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(/[\t\n]/g, ' ')
+    .replace(CONTROL, '');
+}
+
+/** Progress and results, on stdout; a multi-line text is shown line by line, each made safe. */
+export function say(text: string): void {
+  console.log(text.split('\n').map(forTerminal).join('\n'));
+}
+
+/** Problems, on stderr. */
+export function complain(text: string): void {
+  console.error(text.split('\n').map(forTerminal).join('\n'));
+}

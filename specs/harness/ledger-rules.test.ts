@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Ledger, LedgerCorruptError, describeSpend, spendOf, type LedgerEntry } from '../../helpers/harness/ledger.ts';
+import { ledgerStatusLines } from '../../helpers/harness/ledger-report.ts';
+import { workspace } from '../support/harness-env.ts';
+
+/** The ledger's rules, on ledgers written by hand: what no line can talk it into. */
+
+const at = '2026-11-24T10:00:00.000Z';
+const base = (row: LedgerEntry['row'], round: string) => ({ row, round, externalTaskId: `${round}-${row}`, at });
+const succeed = (row: LedgerEntry['row'], round: string, taskId: string, finalUnitDeduction?: string): LedgerEntry => ({
+  ...base(row, round),
+  stage: 'terminal',
+  outcome: 'succeed',
+  taskId,
+  classification: 'success',
+  verdict: 'tightened',
+  ...(finalUnitDeduction === undefined ? {} : { finalUnitDeduction }),
+});
+
+function ledgerOf(entries: LedgerEntry[]): Ledger {
+  const ledger = new Ledger(join(workspace().root, 'ledger.jsonl'));
+  for (const e of entries) ledger.append(e);
+  return ledger;
+}
+
+describe('Ledger | a closed row stays closed', () => {
+  it('whatever later lines of another round say, until an explicit reopened line', () => {
+    const ledger = ledgerOf([
+      { ...base('B', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      succeed('B', 'r1', '860000000000000001', '1'),
+      { ...base('B', 'r2'), stage: 'intent', payloadDigest: 'd' },
+      { ...base('B', 'r2'), stage: 'terminal', outcome: 'refused', classification: 'body-shape-mismatch' },
+      { ...base('B', 'r3'), stage: 'unknown', reason: 'ECONNRESET' },
+    ]);
+    expect(ledger.rowState('B')).toMatchObject({ status: 'closed', taskId: '860000000000000001', round: 'r1' });
+    ledger.append({ ...base('B', 'r4'), stage: 'reopened', reason: 'builder changed' });
+    expect(ledger.rowState('B')).toEqual({ status: 'open' });
+  });
+
+  it('a pending row can be reopened too, explicitly', () => {
+    const ledger = ledgerOf([
+      { ...base('C', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      { ...base('C', 'r1'), stage: 'unknown', reason: 'HTTP 502' },
+    ]);
+    expect(ledger.rowState('C')).toMatchObject({ status: 'pending', externalTaskId: 'r1-C', intentAt: at });
+    ledger.append({ ...base('C', 'r2'), stage: 'reopened', reason: 'task given up' });
+    expect(ledger.rowState('C')).toEqual({ status: 'open' });
+  });
+});
+
+describe('Ledger | unknown spend is not zero', () => {
+  it.each([
+    ['missing', undefined],
+    ['negative', '-3'],
+    ['not a number', 'lots'],
+    ['NaN', 'NaN'],
+    ['infinite', 'Infinity'],
+  ])('a %s deduction is unknown spend, never summed', (_name, value) => {
+    const entries = [succeed('A', 'r1', 't-a', '1'), succeed('B', 'r1', 't-b', value)];
+    expect(spendOf(entries)).toEqual({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
+    expect(describeSpend(spendOf(entries))).toBe(
+      `1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
+    );
+  });
+
+  it('a refusal, a request never sent or a proved absence spent nothing', () => {
+    expect(
+      spendOf([
+        { ...base('A', 'r1'), stage: 'terminal', outcome: 'refused' },
+        { ...base('B', 'r1'), stage: 'terminal', outcome: 'not-sent' },
+        { ...base('C', 'r1'), stage: 'terminal', outcome: 'absent', proof: 'lookup: 1203' },
+      ]),
+    ).toEqual({ units: 0, unknown: [] });
+  });
+
+  it('pnpm ledger shows it', () => {
+    const ledger = ledgerOf([succeed('A', 'r1', '860000000000000001')]);
+    expect(ledgerStatusLines(ledger).at(-1)).toBe(
+      '  spent: 0 units, and unknown for 1 task (row A: no final_unit_deduction) (sum of final_unit_deduction)',
+    );
+  });
+});
+
+describe('Ledger | lines it refuses, naming the line and the field', () => {
+  it.each([
+    ['null', 'null', 'Invalid input: expected object, received null'],
+    ['a number', '42', 'Invalid input: expected object, received number'],
+    ['an array', '[{"stage":"intent"}]', 'Invalid input: expected object, received array'],
+    ['an unknown stage', '{"stage":"closed","row":"A","round":"r","externalTaskId":"x","at":"t"}', "field 'stage'"],
+    [
+      'an unknown row',
+      '{"stage":"intent","row":"Z","round":"r","externalTaskId":"x","at":"t","payloadDigest":"d"}',
+      "field 'row' must name a row of the matrix",
+    ],
+    [
+      'a deduction that is a number',
+      `{"stage":"terminal","row":"A","round":"r","externalTaskId":"x","at":"t","outcome":"succeed","finalUnitDeduction":1}`,
+      "field 'finalUnitDeduction'",
+    ],
+  ])('%s', (_name, line, message) => {
+    const file = join(workspace().root, 'ledger.jsonl');
+    writeFileSync(file, `${JSON.stringify({ ...base('A', 'r0'), stage: 'intent', payloadDigest: 'd' })}\n${line}\n`);
+    const error = (() => {
+      try {
+        new Ledger(file).entries();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(LedgerCorruptError);
+    expect((error as Error).message).toContain(`${file} line 2 is not a ledger entry (`);
+    expect((error as Error).message).toContain(message);
+  });
+});
