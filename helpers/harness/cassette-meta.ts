@@ -8,7 +8,7 @@ import { writeJsonFile } from './scrubbed-files.ts';
 
 /**
  * What a cassette says about itself, next to it: where it came from and what was concluded when it was recorded.
- * Replay recomputes the verdict from the cassette and fails if it differs from this (DESIGN §3.9).
+ * Replay recomputes the verdict from the cassette and fails if it differs from this (promises §9).
  */
 export interface CassetteMeta {
   row: RowId;

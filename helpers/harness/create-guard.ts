@@ -11,7 +11,7 @@ import type { RunConfig } from './run-config.ts';
 import type { RowId } from './rows.ts';
 
 /**
- * The only way the harness sends a create (DESIGN §3.1–3.3): enforced where the request is made, not by convention.
+ * The only way the harness sends a create (promises §1–3): enforced where the request is made, not by convention.
  * A create leaves only in live or rehearse mode (or into a replay cassette), for an approved row, with
  * credentials, under the per-run cap, once per row per run, and after its intent is flushed to the ledger.
  */

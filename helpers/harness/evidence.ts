@@ -9,7 +9,7 @@ import type { Mode } from './run-config.ts';
 import type { RowId } from './rows.ts';
 import { writeJsonFile } from './scrubbed-files.ts';
 
-/** Where a recording came from (DESIGN §3.10). A sandbox recording is never live evidence. */
+/** Where a recording came from (promises §10). A sandbox recording is never live evidence. */
 export type RecordingProvenance = 'live' | 'sandbox' | 'transcribed';
 
 /** The plan's deliverables for one row ("Deliverables to capture for each approved row"), as written to disk. */

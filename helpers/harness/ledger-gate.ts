@@ -6,7 +6,7 @@ import type { RowEntry } from './rows.ts';
 import { searchByExternalId } from './task-search.ts';
 
 /**
- * What the ledger says a row may do now (DESIGN §3.2–3.4): create, resume a task an earlier run started, or
+ * What the ledger says a row may do now (promises §2–§4): create, resume a task an earlier run started, or
  * nothing (closed, or an unknown outcome that cannot be resolved yet). It never creates by itself.
  */
 

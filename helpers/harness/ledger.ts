@@ -4,7 +4,7 @@ import { isRowId, type RowId } from './rows.ts';
 import { appendJsonLine, jsonLines } from './scrubbed-files.ts';
 
 /**
- * The spend ledger (DESIGN §3.2–3.4, §3.13): an append-only JSONL file, one line per step of a create's life,
+ * The spend ledger (promises §2–§4, §13): an append-only JSONL file, one line per step of a create's life,
  * each line flushed to disk before the harness goes on. It is what makes the plan's ground rules (one create per
  * purpose, first success stops further variants) survive crashes, reruns and mistakes. Nothing ever rewrites it,
  * and no line can talk it into a second create: a closed row stays closed until an explicit `reopened` line.

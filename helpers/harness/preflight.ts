@@ -7,7 +7,7 @@ import { imagesOf } from '../kling/request-images.ts';
 import { checkRequest } from '../kling/request-rules.ts';
 
 /**
- * Everything checked before a create, at no cost (DESIGN §3.7): the contract check, the model policy and the
+ * Everything checked before a create, at no cost (promises §7): the contract check, the model policy and the
  * local asset floor. The first failing check names the class the classifier gives it.
  */
 export interface Preflight {

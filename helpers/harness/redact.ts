@@ -3,7 +3,7 @@ import { judgeImageRef } from '../kling/image-ref.ts';
 
 /**
  * Pure redaction: what may be written to disk. Large base64 bodies become a digest (kind, size, sha256)
- * (DESIGN §3.5); a string short enough to be a word is left alone even if it happens to be valid base64.
+ * (promises §5); a string short enough to be a word is left alone even if it happens to be valid base64.
  */
 
 const MIN_BASE64_CHARS = 64;

@@ -7,7 +7,7 @@ import { registerSecret } from './scrubber.ts';
 import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from './rows.ts';
 
 /**
- * One mode switch for the whole harness (DESIGN §1): replay (CI, default), live (an operator, billable), rehearse
+ * One mode switch for the whole harness (README, "Modes"): replay (CI, default), live (an operator, billable), rehearse
  * (the live code path against the embedded sandbox). Everything a run needs is read and checked here, before any
  * request, and every problem is one line.
  */

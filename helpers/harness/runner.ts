@@ -155,7 +155,7 @@ function createFailureEntry(
   };
 }
 
-/** DESIGN §3.9: replay fails when today's builder would send a different body than the one recorded. */
+/** promises §9: replay fails when today's builder would send a different body than the one recorded. */
 function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, body: unknown): void {
   const har = readCassette(entry.id, dir);
   const recorded = har.log.entries.find((e) => e.request.method === 'POST');
@@ -370,7 +370,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const fud = finalTask?.final_unit_deduction;
   // A task that exists ends in the ledger only when its end is known: failed, or succeeded with a result that
   // downloaded as a video. Anything else (no video URL, a refused or failed download) leaves the row pending, and
-  // the next run resumes this same task (DESIGN §3.2), never creating another.
+  // the next run resumes this same task (promises §2), never creating another.
   if (ledger && finalTask && (finalTask.task_status === 'failed' || download !== undefined)) {
     ledger.append({
       stage: 'terminal',

@@ -1,5 +1,5 @@
 /**
- * The one scrubber (DESIGN §3.5, §3.11): every byte that leaves the process as text goes through it, whatever a
+ * The one scrubber (promises §5, §11): every byte that leaves the process as text goes through it, whatever a
  * server sent back. A hostile or broken server may quote our Authorization header or access key in an error
  * message, a status message, a header, a URL or a body; the sinks (files, the report, the terminal) apply this
  * before writing, so no answer can carry a secret to disk or a screen.

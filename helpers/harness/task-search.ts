@@ -7,8 +7,8 @@ import { scrubbedMessage } from './scrubber.ts';
 
 /**
  * Finding the task of a create whose answer never arrived, by its external_task_id — or proving there is none.
- * Absence is proved only by the API (DESIGN §3.11), and twice over, because the docs do not say how the
- * single-task query tells an external_task_id from a task_id (contract §2): the lookup must say "not found" in
+ * Absence is proved only by the API (promises §11), and twice over, because the docs do not say how the
+ * single-task query tells an external_task_id from a task_id (kling-api §2): the lookup must say "not found" in
  * the API's own words, and the family's list, read back to before the create was sent, must hold no task with
  * that id. A gateway's 404, a 5xx, a timeout or an unreadable page proves nothing: the search is then unknown.
  */
@@ -20,7 +20,7 @@ export const LIST_PAGE_SIZE = 500;
 export const MAX_LIST_PAGES = 10;
 /** Our clock and the API's may disagree; a task this much older than the intent is surely not its create. */
 const CLOCK_SKEW_MS = 10 * 60_000;
-/** Kling codes that are no answer about the task: authentication, throttling, server errors (contract §6). */
+/** Kling codes that are no answer about the task: authentication, throttling, server errors (kling-api §6). */
 const INCONCLUSIVE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1002, 1003, 1004, 1302, 1303, ...SERVER_ERROR_CODES]);
 
 export async function searchByExternalId(

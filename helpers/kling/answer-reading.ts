@@ -2,17 +2,17 @@ import { envelopeHead } from './response-schemas.ts';
 
 /**
  * What an HTTP answer says, before anything else reads it: the API's success, the API's refusal in its own words,
- * or not the API at all. Only a Kling envelope carrying a code from the contract's table (§6) is the API
+ * or not the API at all. Only a Kling envelope carrying a code from the table of kling-api §6 is the API
  * deciding; a redirect, a gateway's page, a JSON body with no code or an unknown one, or code 0 under an error
- * status says nothing about what the API did (DESIGN §3.11).
+ * status says nothing about what the API did (promises §11).
  */
 
-/** Contract §6: every code the API documents, 0 included. */
+/** kling-api §6: every code the API documents, 0 included. */
 export const KLING_CODES: ReadonlySet<number> = new Set([
   0, 1000, 1001, 1002, 1003, 1004, 1100, 1101, 1102, 1103, 1200, 1201, 1202, 1203, 1300, 1301, 1302, 1303, 1304, 5000, 5001, 5002,
 ]);
 
-/** §6: the server-side failures; at create they may come after the task was made. */
+/** kling-api §6: the server-side failures; at create they may come after the task was made. */
 export const SERVER_ERROR_CODES: ReadonlySet<number> = new Set([5000, 5001, 5002]);
 
 export type AnswerReading =

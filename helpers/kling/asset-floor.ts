@@ -1,7 +1,7 @@
 import { imageSize } from 'image-size';
 
 /**
- * The local asset floor (contract §4), checked before any spend: an image below it is accepted at create time
+ * The local asset floor (kling-api §4), checked before any spend: an image below it is accepted at create time
  * and fails later with "Image pixel is invalid", after the create has been billed.
  */
 

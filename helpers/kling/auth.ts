@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 
 /**
- * The API's JWT (contract §1): HS256 signed with the secret key, `iss` = access key, `exp` and `nbf` in Unix
+ * The API's JWT (kling-api §1): HS256 signed with the secret key, `iss` = access key, `exp` and `nbf` in Unix
  * seconds, no other claims (the official samples set no `iat` or `jti`).
  */
 

@@ -46,7 +46,7 @@ export function buildImage2videoNoModel(input: { image: string; prompt: string }
 
 /**
  * Row D: legacy multi-image2video, minimal no-model. The plan gives no payload block for this row, so the shape
- * is the contract's (§3h: `image_list[].image`, prompt required).
+ * is the docs' (kling-api §3h: `image_list[].image`, prompt required).
  */
 export function buildMultiImage2videoNoModel(input: { prompt: string; images: readonly string[] }): BuiltRequest<'multi-image2video'> {
   const body: MultiImage2videoRequest = {
@@ -77,7 +77,7 @@ export function buildPreservedRiskControl(input: { references: readonly [string,
 
 // Next round (the plan's priority note): builders now, rows later, each behind its own gate.
 
-/** Omni `video_list` scene-reference continuity: `refer_type: feature` uses the clip as the previous shot (§3g). */
+/** Omni `video_list` scene-reference continuity: `refer_type: feature` uses the clip as the previous shot (kling-api §3g). */
 export function buildOmniVideoContinuation(input: { prompt: string; videoUrl: string }): BuiltRequest<'omni-video'> {
   const body: OmniVideoRequest = {
     model_name: OMNI_MODEL,
@@ -99,7 +99,7 @@ export function buildOmniElements(input: { prompt: string; elementIds: readonly 
   return { family: 'omni-video', body };
 }
 
-/** `video_list` + `element_list` together; with a video, images + elements may total at most 4 (§3g). */
+/** `video_list` + `element_list` together; with a video, images + elements may total at most 4 (kling-api §3g). */
 export function buildOmniVideoWithElements(input: {
   prompt: string;
   videoUrl: string;
@@ -114,7 +114,7 @@ export function buildOmniVideoWithElements(input: {
 
 /**
  * Omni multi-shot. Each shot gets its `index` (1-based, in order): the plan records that a missing index failed
- * the create. The total duration is the sum of the shots, which the contract requires to match exactly (§3f).
+ * the create. The total duration is the sum of the shots, which kling-api §3f requires to match exactly.
  */
 export function buildOmniMultiShot(input: { shots: readonly { prompt: string; duration: number }[] }): BuiltRequest<'omni-video'> {
   const total = input.shots.reduce((sum, shot) => sum + shot.duration, 0);

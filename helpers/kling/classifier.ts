@@ -1,7 +1,7 @@
 /**
  * Every outcome lands in exactly one class: the plan's five ("Row-level interpretation rules") plus
  * `harness-error` for our own faults, or `success`. A pure function of what was observed, following the
- * contract's error table (§6). Only model-policy and body-shape failures justify reopening a policy.
+ * error table of kling-api §6. Only model-policy and body-shape failures justify reopening a policy.
  */
 
 export const FAILURE_CLASSES = [
@@ -73,7 +73,7 @@ function classifyCode(o: Observation, code: number): Classified | undefined {
   }
   if (code === 1202) return done('harness-error', `wrong HTTP method for the endpoint (code 1202): a harness bug${said}`);
   if (code === 1203) {
-    // At create the one resource a body names is the model (§6: "resource not found (e.g. the model)").
+    // At create the one resource a body names is the model (kling-api §6: "resource not found (e.g. the model)").
     if (MODEL.test(msg) || o.stage === 'create')
       return done('model-policy-mismatch', `resource not found at create, read as the model (code 1203)${said}`);
     return done('harness-error', `resource not found (code 1203)${said}`);

@@ -20,7 +20,7 @@ import type { RequestByFamily } from './request-schemas.ts';
 import { createEnvelope, listEnvelope, parseResponse, taskEnvelope, type CreatedTask, type Drift, type Task } from './response-schemas.ts';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
 
-/** Contract §0: the global host. The one place it is named; every call site takes the configured base URL. */
+/** kling-api §0: the global host. The one place it is named; every call site takes the configured base URL. */
 export const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
 
 export interface KlingClientOptions {
@@ -70,7 +70,7 @@ export class KlingClient {
    * One POST, never retried: every create is billable (the plan, ground rule 1). Only a clear refusal (a Kling
    * error code that is not a server error) means no task was made. Anything else that is not a readable task —
    * no answer, a redirect, a 5xx, a body that is not a Kling envelope — is a CreateOutcomeUnknownError, for the
-   * caller to resolve by lookup, never by creating again (DESIGN §3.2, §3.11).
+   * caller to resolve by lookup, never by creating again (promises §2, §11).
    */
   async create<F extends Family>(family: F, body: RequestByFamily[F]): Promise<Answer<CreatedTask>> {
     let raw: RawAnswer;
@@ -106,7 +106,7 @@ export class KlingClient {
   }
 
   /**
-   * Find a task by the caller's external_task_id (contract §2: the single-task query takes either id in the
+   * Find a task by the caller's external_task_id (kling-api §2: the single-task query takes either id in the
    * path). 'not-found' only when the API itself says so (code 1203); a gateway's 404, a 5xx, a timeout or an
    * unreadable body is an error, never proof of absence.
    */

@@ -12,9 +12,9 @@ import type { Sleep } from './retry.ts';
 
 /**
  * Stream a result video to disk, hashing as it goes, so a result of any size costs a constant amount of memory.
- * Result URLs are hot-link protected and deleted after 30 days (contract §5): download once, keep the bytes.
+ * Result URLs are hot-link protected and deleted after 30 days (kling-api §5): download once, keep the bytes.
  *
- * The URL and the bytes come from the server and are trusted for nothing (DESIGN §3.11): only http(s), never
+ * The URL and the bytes come from the server and are trusted for nothing (promises §11): only http(s), never
  * with user-info, never a URL that carries one of our secrets (fetching it would hand them to whatever host it
  * names); redirects are followed (CDNs use them) under the same rules; no Authorization header is ever sent. The
  * body must be a video: an HTML or JSON answer, a body without an MP4/MOV `ftyp` box, one larger than the cap, or

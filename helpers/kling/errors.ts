@@ -11,7 +11,7 @@ export class TransportAbort extends Error {
   override readonly name: string = 'TransportAbort';
 }
 
-/** The API decided, in its own words: a Kling envelope with a documented non-zero `code` (contract §6). */
+/** The API decided, in its own words: a Kling envelope with a documented non-zero `code` (kling-api §6). */
 export class KlingApiError extends Error {
   override readonly name = 'KlingApiError';
   constructor(

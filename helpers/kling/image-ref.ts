@@ -1,6 +1,6 @@
 /**
  * An image field value as the API takes it: a reachable http(s) URL, or raw base64 with no `data:` prefix
- * (contract §4; a `data:` URI was seen rejected with 1201 "File is not in a valid base64 format").
+ * (kling-api §4; a `data:` URI was seen rejected with 1201 "File is not in a valid base64 format").
  */
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

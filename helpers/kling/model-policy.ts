@@ -32,7 +32,7 @@ export const MODEL_POLICY = {
 /** A family that is legacy as a whole: every request needs the `legacyRoute` approval (the plan, row D). */
 export const LEGACY_ROUTES: ReadonlySet<Family> = new Set<Family>(['multi-image2video']);
 
-/** §3a: Omni is the one family whose server-side default mode is `pro`. */
+/** kling-api §3a: Omni is the one family whose server-side default mode is `pro`. */
 const SERVER_DEFAULT_MODE: Readonly<Record<Family, 'std' | 'pro'>> = {
   'omni-video': 'pro',
   text2video: 'std',

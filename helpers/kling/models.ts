@@ -1,7 +1,7 @@
 import type { Family } from './families.ts';
 
 /**
- * What the API itself accepts, per the contract (§3a–§3c). This is a statement about Kling, not about
+ * What the API itself accepts, per kling-api §3a–§3c. This is a statement about Kling, not about
  * our policy: model-policy.ts decides which of these we are willing to send.
  */
 
@@ -20,7 +20,7 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-/** §3b, "new" doc snapshot: the union of every snapshot, because the live round settles which one holds. */
+/** kling-api §3b, "new" doc snapshot: the union of every snapshot, because the live round settles which one holds. */
 export const MODELS_BY_FAMILY: Readonly<Record<Family, readonly ModelName[]>> = {
   'omni-video': ['kling-video-o1', 'kling-v3-omni'],
   text2video: ['kling-v1', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6', 'kling-v3'],
@@ -38,7 +38,7 @@ export const MODELS_BY_FAMILY: Readonly<Record<Family, readonly ModelName[]>> = 
   'multi-image2video': ['kling-v1-6'],
 };
 
-/** §3a: what the server uses when `model_name` is omitted. */
+/** kling-api §3a: what the server uses when `model_name` is omitted. */
 export const DEFAULT_MODEL: Readonly<Record<Family, ModelName>> = {
   'omni-video': 'kling-video-o1',
   text2video: 'kling-v1',
@@ -49,7 +49,7 @@ export const DEFAULT_MODEL: Readonly<Record<Family, ModelName>> = {
 const FIVE_OR_TEN = ['5', '10'] as const;
 const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
-/** §3c: durations (strings, in seconds) each model accepts. O1 is 3–10; v3 and v3-omni are 3–15. */
+/** kling-api §3c: durations (strings, in seconds) each model accepts. O1 is 3–10; v3 and v3-omni are 3–15. */
 export const DURATIONS_BY_MODEL: Readonly<Record<ModelName, readonly string[]>> = {
   'kling-v1': FIVE_OR_TEN,
   'kling-v1-5': FIVE_OR_TEN,
@@ -64,12 +64,12 @@ export const DURATIONS_BY_MODEL: Readonly<Record<ModelName, readonly string[]>> 
   'kling-v3-omni': range(3, 15),
 };
 
-/** §3a: `cfg_scale` is not supported by any kling-v2.x model. */
+/** kling-api §3a: `cfg_scale` is not supported by any kling-v2.x model. */
 export function supportsCfgScale(model: ModelName): boolean {
   return !model.startsWith('kling-v2');
 }
 
-/** §3a, §8: `sound` only exists from kling-v2-6 on (and on Omni). */
+/** kling-api §3a, §8: `sound` only exists from kling-v2-6 on (and on Omni). */
 export function supportsSound(model: ModelName): boolean {
   return model === 'kling-v2-6' || model === 'kling-v3' || model === 'kling-v3-omni' || model === 'kling-video-o1';
 }

@@ -5,7 +5,7 @@ import type { Sleep } from './retry.ts';
 
 /**
  * Poll a task to a terminal status. The schedule starts near 2 s (a task is rarely done sooner) and backs off to
- * a 15 s cap, because a 5 s clip takes minutes (contract §5: 100–250 s for pro): a 300 s task then costs at most
+ * a 15 s cap, because a 5 s clip takes minutes (kling-api §5: 100–250 s for pro): a 300 s task then costs at most
  * 25 queries (the benchmark's target), for a few seconds of lag at the end. Sleep and clock are injected so
  * replay runs instantly.
  */

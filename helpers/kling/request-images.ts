@@ -1,4 +1,4 @@
-/** Every image a create body carries, whichever key its family uses (contract §8). */
+/** Every image a create body carries, whichever key its family uses (kling-api §8). */
 export function imagesOf(body: Readonly<Record<string, unknown>>): string[] {
   const found: string[] = [];
   const take = (value: unknown) => {

@@ -15,7 +15,7 @@ import {
 
 /**
  * The contract check of a request body: the per-field schema plus the rules that span fields or depend on the
- * model (contract §3). Errors mean the API is documented to refuse the body. Warnings mean the plan and the
+ * model (kling-api §3). Errors mean the API is documented to refuse the body. Warnings mean the plan and the
  * docs disagree, or the docs are silent: the evidence shows them and the live round settles them.
  */
 
@@ -24,7 +24,7 @@ export interface RequestCheck {
   warnings: Finding[];
 }
 
-/** Keys that are right on one endpoint and wrong on another (contract §8), with what to send instead. */
+/** Keys that are right on one endpoint and wrong on another (kling-api §8), with what to send instead. */
 const KEY_HINTS: Readonly<Record<Family, Readonly<Record<string, string>>>> = {
   'omni-video': { image: "Omni image_list entries use 'image_url', not 'image'" },
   text2video: {},
@@ -66,7 +66,7 @@ function checkModelAndDuration(family: Family, body: RequestByFamily[Family], ou
     out.error('duration', `"${duration}" is not a duration ${model} takes (${DURATIONS_BY_MODEL[model].join(', ')})`);
   }
   if ('cfg_scale' in body && body.cfg_scale !== undefined && !supportsCfgScale(model)) {
-    out.error('cfg_scale', `is not supported by ${model} (contract §3a: no kling-v2.x model takes it)`);
+    out.error('cfg_scale', `is not supported by ${model} (docs/kling-api.md §3a: no kling-v2.x model takes it)`);
   }
   if ('sound' in body && body.sound === 'on') {
     if (!supportsSound(model)) out.error('sound', `'on' needs kling-v2-6 or later; ${model} has no sound`);
@@ -77,13 +77,13 @@ function checkModelAndDuration(family: Family, body: RequestByFamily[Family], ou
 function checkMultiShot(body: MultiShotCapable, out: Collector): void {
   if (body.multi_shot !== true) {
     if (body.shot_type !== undefined || body.multi_prompt !== undefined) {
-      out.warn('multi_shot', 'shot_type and multi_prompt are ignored unless multi_shot is true (contract §3f)');
+      out.warn('multi_shot', 'shot_type and multi_prompt are ignored unless multi_shot is true (docs/kling-api.md §3f)');
     }
     if (!body.prompt) out.error('prompt', 'is required and must not be empty unless multi_shot uses shot_type customize');
     return;
   }
   if (body.shot_type === undefined) {
-    out.error('shot_type', 'is required when multi_shot is true (contract §3f)');
+    out.error('shot_type', 'is required when multi_shot is true (docs/kling-api.md §3f)');
     return;
   }
   if (body.shot_type === 'intelligence') {
@@ -108,7 +108,7 @@ function checkMultiShot(body: MultiShotCapable, out: Collector): void {
     seen.add(shot.index);
   });
   if (sum !== total) {
-    out.error('multi_prompt', `shot durations add up to ${sum}, but duration is ${total}; they must be equal (contract §3f)`);
+    out.error('multi_prompt', `shot durations add up to ${sum}, but duration is ${total}; they must be equal (docs/kling-api.md §3f)`);
   }
 }
 
@@ -119,12 +119,12 @@ function checkOmni(body: OmniVideoRequest, out: Collector): void {
   const firstFrames = images.filter((i) => i.type === 'first_frame').length;
   const endFrames = images.filter((i) => i.type === 'end_frame').length;
   const frameMode = firstFrames + endFrames > 0;
-  // §3g: refer_type defaults to `base`, i.e. editing the supplied video.
+  // kling-api §3g: refer_type defaults to `base`, i.e. editing the supplied video.
   const videoEditing = videos.some((v) => (v.refer_type ?? 'base') === 'base');
 
   if (firstFrames > 1) out.error('image_list', 'has more than one first_frame');
   if (endFrames > 1) out.error('image_list', 'has more than one end_frame');
-  if (endFrames > 0 && firstFrames === 0) out.error('image_list', 'has an end_frame without a first_frame (contract §3g)');
+  if (endFrames > 0 && firstFrames === 0) out.error('image_list', 'has an end_frame without a first_frame (docs/kling-api.md §3g)');
   if (frameMode && videoEditing) {
     out.error('image_list', 'frame images cannot be combined with video editing (video_list refer_type base)');
   }
@@ -132,13 +132,13 @@ function checkOmni(body: OmniVideoRequest, out: Collector): void {
   if (images.length + elements.length > limit) {
     out.error(
       'image_list',
-      `images + elements total ${images.length + elements.length}; at most ${limit} ${videos.length > 0 ? 'with' : 'without'} a reference video (contract §3g)`,
+      `images + elements total ${images.length + elements.length}; at most ${limit} ${videos.length > 0 ? 'with' : 'without'} a reference video (docs/kling-api.md §3g)`,
     );
   }
   if (firstFrames > 0 && endFrames === 0 && elements.length > 3) {
-    out.error('element_list', 'first-frame mode allows at most 3 elements (contract §3g)');
+    out.error('element_list', 'first-frame mode allows at most 3 elements (docs/kling-api.md §3g)');
   }
-  if (videos.length > 0 && body.sound === 'on') out.error('sound', "must be 'off' when video_list is present (contract §3a)");
+  if (videos.length > 0 && body.sound === 'on') out.error('sound', "must be 'off' when video_list is present (docs/kling-api.md §3a)");
 
   const model = body.model_name ?? 'kling-video-o1';
   if (model === 'kling-video-o1') {
@@ -148,44 +148,46 @@ function checkOmni(body: OmniVideoRequest, out: Collector): void {
     }
     const plainOrFirstFrameOnly = videos.length === 0 && elements.length === 0 && images.every((i) => i.type === 'first_frame');
     if (plainOrFirstFrameOnly && body.duration !== undefined && !['5', '10'].includes(body.duration)) {
-      out.error('duration', 'kling-video-o1 takes only "5" or "10" for plain text or first-frame-only generation (contract §3c)');
+      out.error('duration', 'kling-video-o1 takes only "5" or "10" for plain text or first-frame-only generation (docs/kling-api.md §3c)');
     }
   }
 
-  if (body.multi_shot === true && frameMode) out.error('image_list', 'start/end frames are not allowed with multi_shot (contract §3f)');
+  if (body.multi_shot === true && frameMode)
+    out.error('image_list', 'start/end frames are not allowed with multi_shot (docs/kling-api.md §3f)');
 
   if (body.aspect_ratio !== undefined && (frameMode || videoEditing)) {
     out.warn(
       'aspect_ratio',
-      'the docs say aspect_ratio does not apply to frame-based generation or video editing on Omni (contract §3g); the live response settles whether it is ignored',
+      'the docs say aspect_ratio does not apply to frame-based generation or video editing on Omni (docs/kling-api.md §3g); the live response settles whether it is ignored',
     );
   }
   if (body.aspect_ratio === undefined && !frameMode && !videoEditing) {
-    out.warn('aspect_ratio', 'the docs say aspect_ratio is required without a first frame or video editing (contract §3a)');
+    out.warn('aspect_ratio', 'the docs say aspect_ratio is required without a first frame or video editing (docs/kling-api.md §3a)');
   }
 }
 
 function checkImage2video(body: Image2videoRequest, out: Collector): void {
   if (body.image === undefined && body.image_tail === undefined) {
-    out.error('image', 'image or image_tail is required (contract §3e)');
+    out.error('image', 'image or image_tail is required (docs/kling-api.md §3e)');
   }
   const exclusive = [
     body.image_tail !== undefined && 'image_tail',
     (body.static_mask !== undefined || body.dynamic_masks !== undefined) && 'motion-brush masks',
     body.camera_control !== undefined && 'camera_control',
   ].filter((v): v is string => typeof v === 'string');
-  if (exclusive.length > 1) out.error('(body)', `${exclusive.join(', ')} cannot be combined (contract §3e)`);
+  if (exclusive.length > 1) out.error('(body)', `${exclusive.join(', ')} cannot be combined (docs/kling-api.md §3e)`);
   if (body.element_list !== undefined && body.voice_list !== undefined) {
-    out.error('voice_list', 'cannot be combined with element_list (contract §3e)');
+    out.error('voice_list', 'cannot be combined with element_list (docs/kling-api.md §3e)');
   }
-  if (body.voice_list !== undefined && body.sound !== 'on') out.error('sound', "must be 'on' when voice_list is used (contract §3e)");
+  if (body.voice_list !== undefined && body.sound !== 'on')
+    out.error('sound', "must be 'on' when voice_list is used (docs/kling-api.md §3e)");
   if (body.multi_shot === true && body.image_tail !== undefined) {
-    out.error('image_tail', 'start/end frames are not allowed with multi_shot (contract §3f)');
+    out.error('image_tail', 'start/end frames are not allowed with multi_shot (docs/kling-api.md §3f)');
   }
   if (body.aspect_ratio !== undefined) {
     out.warn(
       'aspect_ratio',
-      'image2video has no aspect_ratio field in the docs (output follows the image, contract §3e); the plan sends it and the live round settles it',
+      'image2video has no aspect_ratio field in the docs (output follows the image, docs/kling-api.md §3e); the plan sends it and the live round settles it',
     );
   }
 }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { judgeImageRef } from './image-ref.ts';
 
 /**
- * Request bodies as the contract describes them, one strict schema per family (contract §3). Strict, because a
+ * Request bodies as the docs describe them, one strict schema per family (kling-api §3). Strict, because a
  * key the endpoint does not know (`image` on Omni, `model` instead of `model_name`) is the commonest way to
- * send a body that silently means something else (§8).
+ * send a body that silently means something else (kling-api §8).
  *
  * Rules that span several fields and depend on the model live in request-rules.ts; these schemas hold the
  * per-field shape only.
@@ -15,11 +15,11 @@ export const imageRef = z.string().superRefine((value, ctx) => {
   if (!judged.ok) ctx.addIssue({ code: 'custom', message: judged.message });
 });
 
-const wholeSeconds = z.string({ error: 'must be a string of whole seconds, e.g. "5" (contract §3a)' }).regex(/^\d+$/, {
-  error: 'must be a string of whole seconds, e.g. "5" (contract §3a)',
+const wholeSeconds = z.string({ error: 'must be a string of whole seconds, e.g. "5" (docs/kling-api.md §3a)' }).regex(/^\d+$/, {
+  error: 'must be a string of whole seconds, e.g. "5" (docs/kling-api.md §3a)',
 });
 
-export const promptText = z.string().max(2500, { error: 'must be at most 2500 characters (contract §3a)' });
+export const promptText = z.string().max(2500, { error: 'must be at most 2500 characters (docs/kling-api.md §3a)' });
 export const modeField = z.enum(['std', 'pro']);
 export const aspectRatioField = z.enum(['16:9', '9:16', '1:1']);
 export const soundField = z.enum(['on', 'off']);
@@ -32,7 +32,7 @@ export const cameraControl = z
     config: z.strictObject({ horizontal: axis, vertical: axis, pan: axis, tilt: axis, roll: axis, zoom: axis }).optional(),
   })
   .superRefine((value, ctx) => {
-    // §3d: config only with `simple`, and then exactly one non-zero axis.
+    // kling-api §3d: config only with `simple`, and then exactly one non-zero axis.
     if (value.type !== 'simple') {
       if (value.config !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['config'], message: `must be left out when type is '${value.type}'` });
@@ -59,12 +59,12 @@ export const multiPrompt = z
   .array(
     z.strictObject({
       index: z.int({ error: 'is required and must be an integer (the plan: a missing index failed the create)' }),
-      prompt: z.string().min(1).max(512, { error: 'must be at most 512 characters (contract §3f)' }),
+      prompt: z.string().min(1).max(512, { error: 'must be at most 512 characters (docs/kling-api.md §3f)' }),
       duration: wholeSeconds,
     }),
   )
-  .min(1, { error: 'must hold 1 to 6 shots (contract §3f)' })
-  .max(6, { error: 'must hold 1 to 6 shots (contract §3f)' });
+  .min(1, { error: 'must hold 1 to 6 shots (docs/kling-api.md §3f)' })
+  .max(6, { error: 'must hold 1 to 6 shots (docs/kling-api.md §3f)' });
 
 const multiShotFields = {
   multi_shot: z.boolean().optional(),
@@ -82,7 +82,7 @@ const commonFields = {
 };
 
 const elementList = z.array(
-  // §8: documented as a long, yet some official examples send a string.
+  // kling-api §8: documented as a long, yet some official examples send a string.
   z.strictObject({ element_id: z.union([z.int(), z.string().regex(/^\d+$/)]) }),
 );
 
@@ -102,18 +102,18 @@ export const omniVideoRequest = z.strictObject({
         keep_original_sound: z.enum(['yes', 'no']).optional(),
       }),
     )
-    .max(1, { error: 'may hold at most 1 video (contract §3g)' })
+    .max(1, { error: 'may hold at most 1 video (docs/kling-api.md §3g)' })
     .optional(),
 });
 
-/** The fields text2video and image2video share (contract §3a). */
+/** The fields text2video and image2video share (kling-api §3a). */
 const generationFields = {
   ...commonFields,
   ...multiShotFields,
   prompt: promptText.optional(),
   negative_prompt: promptText.optional(),
   cfg_scale: z.number().min(0).max(1).optional(),
-  // On image2video this is not in the docs (§3e: output follows the image); it stays so the plan's row C can
+  // On image2video this is not in the docs (kling-api §3e: output follows the image); it stays so the plan's row C can
   // send it, with a warning from request-rules.ts.
   aspect_ratio: aspectRatioField.optional(),
   sound: soundField.optional(),
@@ -133,28 +133,28 @@ export const image2videoRequest = z.strictObject({
         mask: imageRef,
         trajectories: z
           .array(z.strictObject({ x: z.int(), y: z.int() }))
-          .min(2, { error: 'needs 2 to 77 points (contract §3e)' })
-          .max(77, { error: 'needs 2 to 77 points (contract §3e)' }),
+          .min(2, { error: 'needs 2 to 77 points (docs/kling-api.md §3e)' })
+          .max(77, { error: 'needs 2 to 77 points (docs/kling-api.md §3e)' }),
       }),
     )
-    .max(6, { error: 'may hold at most 6 masks (contract §3e)' })
+    .max(6, { error: 'may hold at most 6 masks (docs/kling-api.md §3e)' })
     .optional(),
-  element_list: elementList.max(3, { error: 'may hold at most 3 elements (contract §3e)' }).optional(),
+  element_list: elementList.max(3, { error: 'may hold at most 3 elements (docs/kling-api.md §3e)' }).optional(),
   voice_list: z
     .array(z.strictObject({ voice_id: z.string().min(1) }))
-    .max(2, { error: 'may hold at most 2 voices (contract §3e)' })
+    .max(2, { error: 'may hold at most 2 voices (docs/kling-api.md §3e)' })
     .optional(),
 });
 
 export const multiImage2videoRequest = z.strictObject({
   ...commonFields,
-  prompt: promptText.min(1, { error: 'is required on multi-image2video (contract §3h)' }),
+  prompt: promptText.min(1, { error: 'is required on multi-image2video (docs/kling-api.md §3h)' }),
   negative_prompt: promptText.optional(),
   aspect_ratio: aspectRatioField.optional(),
   image_list: z
     .array(z.strictObject({ image: imageRef }))
-    .min(1, { error: 'needs at least one image (contract §3h)' })
-    .max(4, { error: 'may hold at most 4 images (contract §3h)' }),
+    .min(1, { error: 'needs at least one image (docs/kling-api.md §3h)' })
+    .max(4, { error: 'may hold at most 4 images (docs/kling-api.md §3h)' }),
 });
 
 export type OmniVideoRequest = z.infer<typeof omniVideoRequest>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatPath, type Finding } from './findings.ts';
 
 /**
- * Response shapes (contract §5). Tolerant where the contract documents variants (`final_unit_deduction` string
+ * Response shapes (kling-api §5). Tolerant where the docs record variants (`final_unit_deduction` string
  * or number, `task_info` absent on multi-image2video); strict only where our code depends on a field. Anything
  * else that differs from the docs is drift: reported as a list for the evidence, never fatal.
  */
@@ -24,7 +24,7 @@ const video = z.looseObject({
   id: expected(z.string()),
   url: z.string().min(1),
   watermark_url: z.string().optional(),
-  duration: expected(z.string()), // §5: seconds, as a string
+  duration: expected(z.string()), // kling-api §5: seconds, as a string
 });
 
 const taskInfo = z.looseObject({
@@ -35,7 +35,7 @@ const taskInfo = z.looseObject({
 export const createdTask = z.looseObject({
   task_id: z.string().min(1),
   task_status: z.enum(TASK_STATUSES),
-  task_info: taskInfo.optional(), // §3h: the multi-image2video sample has none
+  task_info: taskInfo.optional(), // kling-api §3h: the multi-image2video sample has none
   created_at: expected(msTimestamp),
   updated_at: expected(msTimestamp),
 });
@@ -52,7 +52,7 @@ export const task = z.looseObject({
     })
     .optional(),
   watermark_info: z.looseObject({ enabled: z.boolean() }).optional(),
-  // §5: documented as a string; one fixture shows a number.
+  // kling-api §5: documented as a string; one fixture shows a number.
   final_unit_deduction: z.union([z.string(), z.number()]).optional(),
   created_at: expected(msTimestamp),
   updated_at: expected(msTimestamp),
@@ -70,14 +70,14 @@ function envelope<T extends z.ZodType>(data: T) {
 export const createEnvelope = envelope(createdTask);
 export const taskEnvelope = envelope(task);
 export const listEnvelope = envelope(z.array(task));
-/** What every answer, success or error, is read by first: the outcome is decided on `code` (§5). */
+/** What every answer, success or error, is read by first: the outcome is decided on `code` (kling-api §5). */
 export const envelopeHead = z.looseObject({
   code: z.number().int(),
   // Read for the evidence only: a message of another type does not make the code unreadable.
   message: z.string().optional().catch(undefined),
   request_id: z.string().optional().catch(undefined),
 });
-/** §5: errors carry `{code, message, request_id}` with `data` missing or null. */
+/** kling-api §5: errors carry `{code, message, request_id}` with `data` missing or null. */
 export const errorEnvelope = envelopeHead.extend({ data: z.null().optional() });
 
 export type CreatedTask = z.infer<typeof createdTask>;

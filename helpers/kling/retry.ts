@@ -4,7 +4,7 @@ import { KlingApiError, NoAnswerError, NotKlingAnswerError, RequestNotSentError 
 /**
  * Bounded retry with exponential backoff for idempotent calls (query, lookup, list, download). Hand-written rather
  * than a retry library because the decision depends on the Kling `code` inside the body (429 is both billing and
- * throttling, contract §6) and the wait must go through an injected sleep so replay is instant.
+ * throttling, kling-api §6) and the wait must go through an injected sleep so replay is instant.
  */
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -19,7 +19,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
 
-/** §6: throttling codes; Kling asks for backoff starting at 1 s or more. */
+/** kling-api §6: throttling codes; Kling asks for backoff starting at 1 s or more. */
 const THROTTLE_CODES = new Set([1302, 1303]);
 
 /** The wait before the next attempt, or undefined when the error must not be retried. */
@@ -52,7 +52,7 @@ export async function withRetry<T>(
   }
 }
 
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** `Retry-After` as seconds or an HTTP date (RFC 9110 section 10.2.3). */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;

@@ -1,4 +1,4 @@
-/** An answer the sandbox gives as `{code, message, request_id}` with an HTTP status (contract §5, §6). */
+/** An answer the sandbox gives as `{code, message, request_id}` with an HTTP status (kling-api §5, §6). */
 export interface ApiError {
   httpStatus: number;
   code: number;

@@ -3,7 +3,7 @@ import type { Credentials } from '../kling/auth.ts';
 import type { ApiError } from './api-error.ts';
 
 /**
- * Authentication as the contract describes it (§1): 401 with 1001 for no header, 1002 for a bad signature or a
+ * Authentication as kling-api §1 describes it: 401 with 1001 for no header, 1002 for a bad signature or a
  * malformed token, 1003 when `nbf` is in the future, 1004 when the token has expired.
  */
 export async function verifyAuthorization(
@@ -12,7 +12,7 @@ export async function verifyAuthorization(
   nowMs: number,
 ): Promise<ApiError | undefined> {
   if (header === undefined || header.trim() === '') return { httpStatus: 401, code: 1001, message: 'Authorization is empty' };
-  // §1: exactly one space follows `Bearer`.
+  // kling-api §1: exactly one space follows `Bearer`.
   const match = /^Bearer ([^ ]+)$/.exec(header);
   if (match?.[1] === undefined) return { httpStatus: 401, code: 1002, message: 'Authorization is invalid' };
   try {

@@ -7,7 +7,7 @@ import type { Family } from '../kling/families.ts';
  *
  * Two kinds of fault: a broken server (resets, 5xx, throttling, slow or cut answers) and a hostile one, which
  * answers what no honest API would — it redirects, it quotes the caller's credentials back, it serves a page as
- * "the video", it claims a success with nothing in it (DESIGN §3.11).
+ * "the video", it claims a success with nothing in it (promises §11).
  */
 
 export type Route = 'create' | 'query' | 'list' | 'download';

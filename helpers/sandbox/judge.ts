@@ -4,7 +4,7 @@ import { checkRequest } from '../kling/request-rules.ts';
 import type { ApiError } from './api-error.ts';
 
 /**
- * Judge a create body as the API does (contract §3, §4, §6), not as our policy does: `kling-v1` on text2video is
+ * Judge a create body as the API does (kling-api §3, §4, §6), not as our policy does: `kling-v1` on text2video is
  * accepted here, as it was live. Only contract errors refuse a body; where the docs are silent or the plan and the
  * docs disagree (a warning in checkRequest), the API is taken to accept it.
  */
@@ -19,13 +19,13 @@ export function judgeCreate(family: Family, body: unknown): ApiError | undefined
   }
   const [first] = checkRequest(family, normalised).errors;
   if (first === undefined) return undefined;
-  // The two 1201 texts seen live (contract §4) for what a client most often gets wrong about images.
+  // The two 1201 texts seen live (kling-api §4) for what a client most often gets wrong about images.
   if (/data: URI/.test(first.message)) return { httpStatus: 400, code: 1201, message: 'File is not in a valid base64 format' };
   if (/image or image_tail is required/.test(first.message)) return { httpStatus: 400, code: 1201, message: 'image can not be null' };
   return { httpStatus: 400, code: 1201, message: `Invalid request field ${first.path}: ${first.message}` };
 }
 
-/** §3e: one of Kling's own samples sends `"multi_shot": "true"`; the API is taken to accept both forms. */
+/** kling-api §3e: one of Kling's own samples sends `"multi_shot": "true"`; the API is taken to accept both forms. */
 function acceptStringBooleans(body: Record<string, unknown>): Record<string, unknown> {
   const value = body.multi_shot;
   if (value === 'true' || value === 'false') return { ...body, multi_shot: value === 'true' };

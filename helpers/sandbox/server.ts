@@ -14,7 +14,7 @@ import { judgeCreate } from './judge.ts';
 import { deferredFailure, statusAt, unitsFor, type SandboxTask, type Timing } from './tasks.ts';
 
 /**
- * A Kling-compatible server on loopback (the `/v1/videos/*` generation, contract §1–§7), for rehearsing a round
+ * A Kling-compatible server on loopback (the `/v1/videos/*` generation, kling-api §1–§7), for rehearsing a round
  * for free and for fault tests. It judges requests as the API does, owns its clock, and counts every create.
  */
 
@@ -32,7 +32,7 @@ export interface SandboxOptions {
   riskImageSha256?: readonly string[];
   /** Prompt words refused at submit with 400/1301. */
   submitBlockTerms?: readonly string[];
-  /** Tasks that may be unfinished at once before 429/1303 (contract §7). */
+  /** Tasks that may be unfinished at once before 429/1303 (kling-api §7). */
   concurrencyLimit?: number;
   /** Units left; a create that would exceed them gets 429/1102. */
   balanceUnits?: number;
@@ -92,7 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests: [],
     faults: [...(options.faults ?? [])],
   };
-  // §5: task ids are 18-digit numeric strings; a random start keeps two sandbox runs from sharing ids.
+  // kling-api §5: task ids are 18-digit numeric strings; a random start keeps two sandbox runs from sharing ids.
   let nextTaskSeq = 860_000_000_000_000_000n + BigInt(randomInt(1_000_000_000)) * 1000n;
   let baseUrl = '';
 
@@ -123,7 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function findTask(family: Family, id: string): SandboxTask | undefined {
     const byId = state.tasks.get(id);
     const task = byId ?? [...state.tasks.values()].find((t) => t.externalTaskId === id);
-    // Tasks are separate per family: one must be queried under the family that created it (contract §2).
+    // Tasks are separate per family: one must be queried under the family that created it (kling-api §2).
     return task?.family === family ? task : undefined;
   }
 
@@ -146,7 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (options.concurrencyLimit !== undefined && activeTasks() >= options.concurrencyLimit) {
       return { httpStatus: 429, code: 1303, message: 'parallel task over resource pack limit' };
     }
-    // §3a: Omni's server-side default mode is pro.
+    // kling-api §3a: Omni's server-side default mode is pro.
     const mode = fields.mode === 'pro' || (fields.mode === undefined && family === 'omni-video') ? 'pro' : 'std';
     const duration = typeof fields.duration === 'string' ? fields.duration : '5';
     const units = unitsFor(mode, duration);
@@ -177,7 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       created_at: task.createdAt,
       updated_at: task.createdAt,
     };
-    // §3h: the multi-image2video sample create answer has no task_info.
+    // kling-api §3h: the multi-image2video sample create answer has no task_info.
     if (family !== 'multi-image2video') data.task_info = externalTaskId === undefined ? {} : { external_task_id: externalTaskId };
     return { status: 200, json: data };
   }
@@ -185,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function list(family: Family, query: URLSearchParams): { status: number; json: unknown } | ApiError {
     const pageNum = Number(query.get('pageNum') ?? '1');
     const pageSize = Number(query.get('pageSize') ?? '30');
-    // §2: pageNum in [1, 1000], pageSize in [1, 500].
+    // kling-api §2: pageNum in [1, 1000], pageSize in [1, 500].
     if (!Number.isInteger(pageNum) || pageNum < 1 || pageNum > 1000)
       return { httpStatus: 400, code: 1201, message: 'Invalid request field pageNum: must be an integer from 1 to 1000' };
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)

@@ -51,7 +51,7 @@ export interface DeferredFailureRules {
 }
 
 /**
- * What the API accepts at create time and fails later (contract §4, §6): an image below the floor ends as
+ * What the API accepts at create time and fails later (kling-api §4, §6): an image below the floor ends as
  * "Image pixel is invalid"; a risky prompt or reference ends as "Failure to pass the risk control system".
  */
 export function deferredFailure(body: Record<string, unknown>, rules: DeferredFailureRules): string | undefined {

@@ -11,7 +11,7 @@ import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
 
 /**
- * The fault matrix (DESIGN §3): every scenario runs row B's live code path against the sandbox with one fault
+ * The fault matrix (promises §2, §8): every scenario runs row B's live code path against the sandbox with one fault
  * scripted in, and asserts the three things that matter: creates per row ≤ 1 (counted by the sandbox), the
  * ledger state, and the classification.
  */

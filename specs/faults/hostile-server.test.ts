@@ -12,7 +12,7 @@ import { ledgerTestRow } from '../support/ledger-rows.ts';
 import { filesUnder, scanForSecrets } from '../support/secret-scan.ts';
 
 /**
- * Row B's live code path against a server that misbehaves on purpose (DESIGN §3.11): it redirects the create,
+ * Row B's live code path against a server that misbehaves on purpose (promises §11): it redirects the create,
  * fails after the task exists, answers for itself in front of the API, sends far more than asked, claims a
  * success with nothing in it, serves a page as the video, and quotes the credentials back. Each case asserts
  * what matters: creates as counted by the server (never a second task), the ledger, the class, and not one

@@ -8,7 +8,7 @@ import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
 
 /**
- * A result of any size costs a constant amount of memory (DESIGN §3.11): row B's live run, in a process of its
+ * A result of any size costs a constant amount of memory (promises §11): row B's live run, in a process of its
  * own so its memory is its own, downloads a 1 GB result from the sandbox. The download streams to disk outside
  * the recorder; the cassette keeps only the API's answers, meta.json the real size and sha256.
  */

@@ -7,7 +7,7 @@ import { startLoopbackServer, sendJson } from '../support/loopback-server.ts';
 import { workspace } from '../support/harness-env.ts';
 
 /**
- * Replay is hermetic (DESIGN §3.6): the whole replay suite runs with HARNESS_NO_SOCKETS=1, under which the
+ * Replay is hermetic (promises §6): the whole replay suite runs with HARNESS_NO_SOCKETS=1, under which the
  * socket guard refuses every connection, loopback included, and fails any test that tried one.
  */
 describe('Faults | replay isolation', () => {

@@ -11,7 +11,7 @@ import { workspace } from '../support/harness-env.ts';
 import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
 
 /**
- * Secrets never touch disk (DESIGN §3.5), tried the hard way: whole live runs (`test:live` in a child process)
+ * Secrets never touch disk (promises §5), tried the hard way: whole live runs (`test:live` in a child process)
  * against the sandbox with canary keys — once against a polite server, then against one that quotes the
  * Authorization header and the access key back in every place it can — and then every file the runs wrote (the
  * built report decoded), and everything they printed, is searched for the keys, for any JWT and any Bearer value.

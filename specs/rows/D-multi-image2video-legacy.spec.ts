@@ -5,7 +5,7 @@ import { buildMultiImage2videoNoModel } from '../../helpers/kling/builders.ts';
 defineRow({
   row: 'D',
   purpose: 'legacy-route analysis of multi-image2video, only when named explicitly; never a production-default choice',
-  // The plan gives no payload block for this row: the shape is the contract's (§3h).
+  // The plan gives no payload block for this row: the shape is the docs' (kling-api §3h).
   payloadProvenance: 'doc-derived',
   payload: () =>
     buildMultiImage2videoNoModel({

@@ -12,7 +12,7 @@ afterAll(() => sandbox.stop());
 const now = () => Math.floor(Date.now() / 1000);
 const list = (authorization: string | null) => call(sandbox.url, 'GET', '/v1/videos/text2video', { authorization });
 
-describe('Sandbox | authentication (contract §1)', () => {
+describe('Sandbox | authentication (kling-api §1)', () => {
   it('accepts a token signed as the contract says', async () => {
     expect((await list(`Bearer ${await tokenFor(SANDBOX_CREDENTIALS)}`)).json).toMatchObject({ code: 0 });
   });

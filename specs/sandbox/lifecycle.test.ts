@@ -76,7 +76,7 @@ describe('Sandbox | task lifecycle on its own clock', () => {
   });
 });
 
-describe('Sandbox | failures deferred past create, as seen live (contract §4, §6)', () => {
+describe('Sandbox | failures deferred past create, as seen live (kling-api §4, §6)', () => {
   it('accepts an image below the floor, then fails the task with "Image pixel is invalid" and deducts "0"', async () => {
     const { url, advance } = await startWithClock();
     const answer = await create(url, { prompt: 'p', image: pngBase64(338, 191), duration: '5', mode: 'std' }, 'image2video');
@@ -127,7 +127,7 @@ describe('Sandbox | failures deferred past create, as seen live (contract §4, �
   });
 });
 
-describe('Sandbox | account limits (contract §7)', () => {
+describe('Sandbox | account limits (kling-api §7)', () => {
   it('answers 429/1303 past the concurrent-task limit, and frees the slot when a task ends', async () => {
     const { url, advance } = await startWithClock({ concurrencyLimit: 1 });
     expect((await create(url, t2v)).json.code).toBe(0);

@@ -15,7 +15,7 @@ async function start(options: SandboxOptions = {}): Promise<string> {
 
 const t2v = { prompt: 'A paper boat drifts across a calm pond.', duration: '5', mode: 'std', aspect_ratio: '16:9' };
 
-describe('Sandbox | routes and envelope (contract §2, §5)', () => {
+describe('Sandbox | routes and envelope (kling-api §2, §5)', () => {
   it('create answers the documented envelope: code 0, SUCCEED, a UUID request_id, an 18-digit task id, ms timestamps', async () => {
     const url = await start();
     const answer = await call(url, 'POST', '/v1/videos/text2video', { body: { ...t2v, external_task_id: 'ext-1' } });
@@ -85,7 +85,7 @@ describe('Sandbox | routes and envelope (contract §2, §5)', () => {
   });
 });
 
-describe('Sandbox | request judgement as the API does (contract §3, §4)', () => {
+describe('Sandbox | request judgement as the API does (kling-api §3, §4)', () => {
   it.each([
     ['kling-v1 on text2video (accepted live; refused only by our policy)', 'text2video', { ...t2v, model_name: 'kling-v1' }],
     [

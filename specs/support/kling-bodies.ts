@@ -1,4 +1,4 @@
-/** Bodies shaped as the contract's samples (§5), for tests that need a well-formed answer to start from. */
+/** Bodies shaped as the documented samples (kling-api §5), for tests that need a well-formed answer to start from. */
 
 export const T0 = 1_774_805_076_247;
 

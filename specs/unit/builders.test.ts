@@ -73,7 +73,7 @@ describe('Scaffold | builders against the plan', () => {
     expect(() => expectMatchesPlan({ ...built, mode: 'std', model_name: 'kling-v1' }, planBlock('B'))).toThrow();
   });
 
-  it('row D, which has no plan block, follows the contract (§3h) and has no model_name', () => {
+  it('row D, which has no plan block, follows the docs (kling-api §3h) and has no model_name', () => {
     const built = buildMultiImage2videoNoModel({ prompt: 'Two friends wave.', images: [knownGoodBase64, knownGoodBase64] });
     expect(built.body).toEqual({
       prompt: 'Two friends wave.',
@@ -138,7 +138,7 @@ describe('Scaffold | next-round builders', () => {
     expect(checkRequest('omni-video', ok.body).errors).toEqual([]);
     const tooMany = buildOmniVideoWithElements({ prompt: 'p', videoUrl: url, elementIds: [1, 2, 3, 4, 5] });
     expect(checkRequest('omni-video', tooMany.body).errors.map((e) => e.message)).toEqual([
-      'images + elements total 5; at most 4 with a reference video (contract §3g)',
+      'images + elements total 5; at most 4 with a reference video (docs/kling-api.md §3g)',
     ]);
   });
 

@@ -12,7 +12,7 @@ import {
 } from '../../helpers/kling/errors.ts';
 import { observeError } from '../../helpers/kling/observe.ts';
 
-/** Every row of the contract's error table (§6), at create time, with a neutral message. */
+/** Every row of the error table of kling-api §6, at create time, with a neutral message. */
 const ERROR_TABLE: [number, number, Classification][] = [
   [401, 1000, 'environment-auth-transient'],
   [401, 1001, 'environment-auth-transient'],

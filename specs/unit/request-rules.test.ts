@@ -23,7 +23,7 @@ const video = { video_url: 'https://cdn.example.test/v.mp4', refer_type: 'featur
 
 /** [case, family, body, path of the error, a fragment of its message] */
 const REFUSED: [string, Family, unknown, string, string | RegExp][] = [
-  // Field names per endpoint (contract §8)
+  // Field names per endpoint (kling-api §8)
   [
     'Omni image_list entry keyed image',
     'omni-video',
