@@ -11,6 +11,7 @@ import { memorySink } from '../harness/evidence-sink.ts';
 import { RoundJournal, roundAt } from '../harness/round.ts';
 import { runRow } from '../harness/runner.ts';
 import type { RowSpec } from '../harness/row-spec.ts';
+import { ciVariables } from '../harness/ci.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
 /**
@@ -39,7 +40,9 @@ const median = (values: number[]) => {
 
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<{ ms: number; code: number | null; out: string }> {
   const started = performance.now();
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The refusal measured is the one for no approval, not for a CI machine: every CI variable is cleared.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !ciVariables().includes(k)));
+  const child = spawn(command, args, { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -72,7 +75,6 @@ async function refusalTime(floor: number[]): Promise<Figure> {
   const refusal = await vitestMs('rows', {
     HARNESS_MODE: 'live',
     APPROVE_ROWS: '',
-    CI: 'false',
     KLING_ACCESS_KEY: 'ak',
     KLING_SECRET_KEY: 'sk',
   });
@@ -137,6 +139,7 @@ async function timeToVerdict(): Promise<Figure> {
           maxCreates: 1,
           baseUrl: sandbox.url,
           credentials: sandbox.credentials,
+          target: { kind: 'sandbox', host: new URL(sandbox.url).host },
           recordingsDir: join(root, 'recordings'),
           reportsDir: join(root, 'reports'),
           ledgerFile: join(root, 'ledger.jsonl'),

@@ -1,24 +1,31 @@
 import { FAILURE_CLASSES } from '../kling/classifier.ts';
-import { GLOBAL_BASE_URL } from '../kling/client.ts';
 import { Ledger } from './ledger.ts';
 import { ledgerOneLine } from './ledger-report.ts';
-import { ledgerFileFor } from './run-config.ts';
+import { loadDotenvForLive } from './load-env.ts';
+import { parseRunConfig } from './run-config.ts';
 
 /**
- * Allure reporter settings derived from the run: environment info (base host, mode, ledger state, versions) and one category
- * per failure class. A failed row's message starts with its class in brackets, which is what the categories match.
+ * Allure reporter settings derived from the run: environment info (target, mode, ledger state, versions) and one
+ * category per failure class. A failed row's message starts with its class in brackets, which is what the
+ * categories match. Read from the same configuration the run uses (with `.env`, as the run reads it), so the
+ * report cannot name another host or ledger than the run's.
  */
 export function allureEnvironment(env: Record<string, string | undefined>, versions: Record<string, string>): Record<string, string> {
-  const mode = env.HARNESS_MODE ?? 'replay';
-  const base =
-    mode === 'replay' ? 'none (replay from recordings)' : (URL.parse(env.KLING_BASE_URL ?? GLOBAL_BASE_URL)?.host ?? 'unreadable');
-  const dirs = { recordingsDir: env.RECORDINGS_DIR ?? 'recordings', reportsDir: env.REPORTS_DIR ?? 'reports' };
-  const ledgerFile = mode === 'live' || mode === 'rehearse' ? ledgerFileFor(mode, dirs) : undefined;
+  const settings = { ...env };
+  loadDotenvForLive(settings);
+  let config;
+  try {
+    config = parseRunConfig(settings);
+  } catch {
+    // The run itself refuses this configuration, before any request, and says why.
+    return { mode: settings.HARNESS_MODE ?? 'replay', target: 'none: the run was refused', node: process.version, ...versions };
+  }
+  const target = config.mode === 'replay' ? 'none (replay from recordings)' : `${config.target.host} (${config.target.kind})`;
   const ledger =
-    ledgerFile === undefined
+    config.ledgerFile === undefined
       ? 'none (replay spends nothing)'
-      : `${ledgerFile} at the start of the run: ${ledgerOneLine(new Ledger(ledgerFile))}`;
-  return { mode, 'base host': base, ledger, node: process.version, ...versions };
+      : `${config.ledgerFile} at the start of the run: ${ledgerOneLine(new Ledger(config.ledgerFile))}`;
+  return { mode: config.mode, target, ledger, node: process.version, ...versions };
 }
 
 export const allureCategories = FAILURE_CLASSES.map((name) => ({

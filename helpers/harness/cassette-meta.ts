@@ -13,6 +13,8 @@ import { writeJsonFile } from './scrubbed-files.ts';
 export interface CassetteMeta {
   row: RowId;
   provenance: RecordingProvenance;
+  /** For a custom-host recording: the host that answered, which is not a documented Kling host. */
+  host?: string;
   endpoint: string;
   payloadProvenance: PayloadProvenance;
   classification: Classification;

@@ -11,7 +11,8 @@ import { digestOf, redactBody } from './redact.ts';
 
 /** Reserved, never-resolving origin (RFC 2606): a stored URL can never reach a real host by mistake. */
 export const RECORDED_ORIGIN = 'https://recorded.kling.invalid';
-const TASK_ID = /\b\d{18}\b/g;
+/** `/v1/videos/<family>/<id>`: the one path that names a task (kling-api §2); the id is opaque (kling-api §9b). */
+const TASK_PATH = /^(\/v1\/videos\/[a-z0-9-]+\/)[^/]+$/;
 const FIXTURE_EPOCH_MS = Date.UTC(2026, 0, 1);
 const KEPT_REQUEST_HEADERS = new Set(['content-type']);
 const KEPT_RESPONSE_HEADERS = new Set(['content-type', 'retry-after']);
@@ -28,7 +29,7 @@ function rebase(url: string, mapPath: (path: string) => string): string {
 }
 
 export function matchUrl(url: string): string {
-  return rebase(url, (path) => path.replace(TASK_ID, '{task_id}'));
+  return rebase(url, (path) => path.replace(TASK_PATH, '$1{task_id}'));
 }
 
 /** The body as matching sees it: the per-round external_task_id dropped, images as digests, keys sorted. */
@@ -62,9 +63,42 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The task ids the API handed out in a recording: every `task_id` of its JSON answers, in order of appearance. */
+function taskIdsOf(har: Har): string[] {
+  const ids: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'task_id' && typeof v === 'string' && v !== '' && !ids.includes(v)) ids.push(v);
+        else visit(v);
+      }
+    }
+  };
+  for (const entry of har.log.entries) {
+    const text = entry.response.content.text;
+    if (text === undefined || entry.response.content.encoding === 'base64') continue;
+    try {
+      visit(JSON.parse(text));
+    } catch {
+      // Not JSON: names no task id.
+    }
+  }
+  return ids;
+}
+
 /** Stable stand-ins for the volatile values of one cassette, handed out in order of first appearance. */
 class Fixturizer {
-  constructor(private readonly replaceTaskIds: boolean) {}
+  /** Longest first, so an id that contains another is replaced whole. */
+  private readonly known: string[];
+
+  constructor(
+    private readonly replaceTaskIds: boolean,
+    taskIds: readonly string[],
+  ) {
+    this.known = [...taskIds].sort((a, b) => b.length - a.length);
+    for (const id of taskIds) this.taskId(id);
+  }
 
   private readonly taskIds = new Map<string, string>();
   private readonly requestIds = new Map<string, string>();
@@ -106,8 +140,12 @@ class Fixturizer {
     return FIXTURE_EPOCH_MS + (ms - this.t0);
   }
 
+  /** Every known task id in a text (a path, a message) replaced by its stand-in; ids are opaque strings. */
   text(value: string): string {
-    return value.replace(TASK_ID, (id) => this.taskId(id));
+    if (!this.replaceTaskIds) return value;
+    let out = value;
+    for (const id of this.known) if (out.includes(id)) out = out.split(id).join(this.taskId(id));
+    return out;
   }
 
   url(value: string): string {
@@ -215,7 +253,7 @@ function normalizeEntry(entry: HarEntry, index: number, fx: Fixturizer): HarEntr
  * transcription keeps its task ids: they are the preserved facts, not per-run noise.
  */
 export function normalizeHar(har: Har, options: { comment: string; keepTaskIds?: boolean }): Har {
-  const fx = new Fixturizer(options.keepTaskIds !== true);
+  const fx = new Fixturizer(options.keepTaskIds !== true, taskIdsOf(har));
   return {
     log: {
       _recordingName: har.log._recordingName,

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import * as allure from 'allure-js-commons';
+import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
 import { scrubError, scrubText } from './scrubber.ts';
 
 /**
@@ -54,6 +56,33 @@ export const allureSink: EvidenceSink = scrubbing({
   displayName: (name) => Promise.resolve(allure.displayName(name)),
   description: (markdown) => Promise.resolve(allure.description(markdown)),
 });
+
+/** A text the round as a whole carries: its summary, the account before and after. */
+export interface RoundAttachment {
+  name: string;
+  content: string;
+  contentType: 'text/markdown' | 'application/json' | 'text/plain';
+}
+
+const EXTENSIONS: Readonly<Record<RoundAttachment['contentType'], string>> = {
+  'text/markdown': 'md',
+  'application/json': 'json',
+  'text/plain': 'txt',
+};
+
+/**
+ * The round's own attachments, written into the Allure results after the last row (the report's global
+ * attachments), through Allure's own writer, scrubbed like everything else the report holds.
+ */
+export function attachToRound(resultsDir: string, attachments: readonly RoundAttachment[]): void {
+  const writer = new FileSystemWriter({ resultsDir });
+  const written = attachments.map((a) => {
+    const source = `${randomUUID()}-attachment.${EXTENSIONS[a.contentType]}`;
+    writer.writeAttachment(source, Buffer.from(scrubText(a.content), 'utf8'));
+    return { name: scrubText(a.name), type: a.contentType, source, timestamp: Date.now() };
+  });
+  writer.writeGlobals(`${randomUUID()}-globals.json`, { attachments: written, errors: [] });
+}
 
 export type SinkEvent =
   | { kind: 'step'; name: string }

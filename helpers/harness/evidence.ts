@@ -9,8 +9,8 @@ import type { Mode } from './run-config.ts';
 import type { RowId } from './rows.ts';
 import { writeJsonFile } from './scrubbed-files.ts';
 
-/** Where a recording came from (promises §10). A sandbox recording is never live evidence. */
-export type RecordingProvenance = 'live' | 'sandbox' | 'transcribed';
+/** Where a recording came from (promises §10). Only `live` is evidence of what Kling does; `custom-host` names its host. */
+export type RecordingProvenance = 'live' | 'custom-host' | 'sandbox' | 'transcribed';
 
 /** The plan's deliverables for one row ("Deliverables to capture for each approved row"), as written to disk. */
 export interface RowEvidence {
@@ -34,6 +34,8 @@ export interface RowEvidence {
   /** The result video: in replay, the recording's record of it (no file); otherwise the file this run saved. */
   download?: { path?: string; bytes: number; sha256: string; fromRecording: boolean };
   finalUnitDeduction?: string;
+  /** Spend outside the unit packs (kling-api §5), when the API reported any. */
+  finalBalanceDeduction?: BalanceDeduction;
   drift: Drift[];
   classification: Classification;
   verdict: Verdict;
@@ -41,6 +43,22 @@ export interface RowEvidence {
   reason: string;
   /** What the operator should do next, from the plan's stop conditions. */
   advice?: string;
+}
+
+export interface BalanceDeduction {
+  quota?: string;
+  listPrice?: string;
+}
+
+/** The API's `final_balance_deduction`, its numbers kept as the strings they were sent as. */
+export function balanceDeductionOf(
+  value: { quota?: string | number | undefined; list_price?: string | number | undefined } | undefined,
+): BalanceDeduction | undefined {
+  if (value === undefined) return undefined;
+  return {
+    ...(value.quota === undefined ? {} : { quota: String(value.quota) }),
+    ...(value.list_price === undefined ? {} : { listPrice: String(value.list_price) }),
+  };
 }
 
 export function evidenceDir(reportsDir: string, round: Round): string {

@@ -1,6 +1,6 @@
 import type { KlingClient } from '../kling/client.ts';
 import type { Family } from '../kling/families.ts';
-import type { Ledger, LedgerEntry, RowState } from './ledger.ts';
+import type { Ledger, RowEntryLine, RowState } from './ledger.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RowEntry } from './rows.ts';
 import { searchByExternalId } from './task-search.ts';
@@ -81,6 +81,6 @@ export async function resolvePending(
   }
 }
 
-function describe(entry: LedgerEntry): string {
+function describe(entry: RowEntryLine): string {
   return entry.stage === 'unknown' ? `sent without an answer: ${entry.reason}` : `${entry.stage} at ${entry.at}`;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { describeSpend, Ledger, spendOf } from './ledger.ts';
+import { conclusionsFromLedger, endState } from './end-state.ts';
+import { describeSpend, Ledger, linesOf, spendOf, type RowEntryLine } from './ledger.ts';
 import { ROWS } from './rows.ts';
 import { lockFileFor, readHolder } from './run-lock.ts';
 
@@ -17,8 +18,7 @@ export function rowStatuses(ledger: Ledger): RowStatusLine[] {
   const entries = ledger.entries();
   return ROWS.filter((r) => r.liveAllowed).map((r) => {
     const state = ledger.rowState(r.id, entries);
-    const intents = entries.filter((e) => e.row === r.id && e.stage === 'intent').length;
-    const creates = `${intents} create${intents === 1 ? '' : 's'} sent`;
+    const creates = describeCreates(linesOf(entries, r.id));
     switch (state.status) {
       case 'closed':
         return { row: r.id, status: `closed on ${state.closedAt.slice(0, 10)}, task ${state.taskId} (${creates})` };
@@ -36,6 +36,22 @@ export function rowStatuses(ledger: Ledger): RowStatusLine[] {
   });
 }
 
+/**
+ * "2 creates sent (1 refused); 1 never left (ECONNREFUSED at 127.0.0.1:9)": a request that never reached a server
+ * is not a create sent, and a refusal (a 401, a 1201) made no task: it is an attempt, not spend.
+ */
+function describeCreates(lines: readonly RowEntryLine[]): string {
+  const intents = lines.filter((e) => e.stage === 'intent').length;
+  const notSent = lines.filter(
+    (e): e is Extract<RowEntryLine, { stage: 'terminal' }> => e.stage === 'terminal' && e.outcome === 'not-sent',
+  );
+  const refused = lines.filter((e) => e.stage === 'terminal' && e.outcome === 'refused').length;
+  const sent = intents - notSent.length;
+  const parts = [`${sent} create${sent === 1 ? '' : 's'} sent${refused > 0 ? ` (${refused} refused)` : ''}`];
+  if (notSent.length > 0) parts.push(`${notSent.length} never left (${notSent.map((e) => e.reason ?? 'not sent').join('; ')})`);
+  return parts.join('; ');
+}
+
 export function ledgerStatusLines(ledger: Ledger): string[] {
   if (!existsSync(ledger.file)) return [`Ledger ${ledger.file}: empty (nothing spent, every row open)`];
   const holder = readHolder(lockFileFor(ledger.file));
@@ -43,6 +59,7 @@ export function ledgerStatusLines(ledger: Ledger): string[] {
     `Ledger ${ledger.file}:`,
     ...rowStatuses(ledger).map((s) => `  ${s.row}: ${s.status}`),
     `  spent: ${describeSpend(spendOf(ledger.entries()))} (sum of final_unit_deduction)`,
+    `  end state: ${endState(conclusionsFromLedger(ledger))}`,
     ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),
   ];
 }

@@ -40,11 +40,24 @@ const entrySchema = z.discriminatedUnion('stage', [
     classification: z.enum(['success', ...FAILURE_CLASSES] as const).optional(),
     verdict: z.enum(['tightened', 'unchanged', 'reopened']).optional(),
     finalUnitDeduction: z.string().optional(),
+    /** Spend outside the unit packs, as the API reported it (kling-api §5). */
+    finalBalanceDeduction: z.object({ quota: z.string().optional(), listPrice: z.string().optional() }).optional(),
+    /** Why the row ended this way: the classifier's reason. */
+    reason: z.string().optional(),
     proof: z.string().optional(),
   }),
   /** An explicit reopen of a closed row, with its reason. */
   z.object({ ...base, stage: z.literal('reopened'), reason: z.string() }),
+  /** A round the account check would have stopped, run because the operator said so, and why (promises §12). */
+  z.object({ stage: z.literal('account-override'), round: z.string(), refused: z.string(), reason: z.string(), at: z.string() }),
 ]);
+
+/** The entries about one row (every stage but a round's account override). */
+export type RowEntryLine = Exclude<LedgerEntry, { stage: 'account-override' }>;
+
+export function linesOf(entries: readonly LedgerEntry[], row: RowId): RowEntryLine[] {
+  return entries.filter((e): e is RowEntryLine => e.stage !== 'account-override' && e.row === row);
+}
 
 export type LedgerEntry = z.infer<typeof entrySchema>;
 
@@ -52,7 +65,7 @@ export type RowState =
   | { status: 'open' }
   | { status: 'closed'; closedAt: string; taskId: string; round: string }
   /** A create whose end is not known: resume by task id, or resolve by external_task_id. */
-  | { status: 'pending'; since: LedgerEntry; externalTaskId: string; taskId?: string; round: string; intentAt: string };
+  | { status: 'pending'; since: RowEntryLine; externalTaskId: string; taskId?: string; round: string; intentAt: string };
 
 export class LedgerCorruptError extends Error {
   override readonly name = 'LedgerCorruptError';
@@ -90,8 +103,7 @@ export class Ledger {
   rowState(row: RowId, entries: readonly LedgerEntry[] = this.entries()): RowState {
     let state: RowState = { status: 'open' };
     let intentAt = '';
-    for (const entry of entries) {
-      if (entry.row !== row) continue;
+    for (const entry of linesOf(entries, row)) {
       // The plan's rule: the first successful create closes the row, and only an explicit reopen opens it again;
       // whatever another round wrote after it does not.
       if (state.status === 'closed') {

@@ -26,13 +26,15 @@ export function preflight(built: BuiltRequest, approvals: Approvals = {}): Prefl
   if (contract.errors.length > 0) {
     return { ok: false, failedCheck: 'schema', problems: contract.errors.map((e) => `${e.path} ${e.message}`), warnings, images: [] };
   }
-  const refusals = checkPolicy(built.family, body, approvals);
+  // The policy and the asset floor read the body as the API does: empty optional strings are absent.
+  const read = contract.body as Record<string, unknown>;
+  const refusals = checkPolicy(built.family, read, approvals);
   if (refusals.length > 0) {
     return { ok: false, failedCheck: 'policy', problems: refusals.map((r) => `${r.field} ${r.message}`), warnings, images: [] };
   }
   const images: Buffer[] = [];
   const problems: string[] = [];
-  for (const ref of imagesOf(body)) {
+  for (const ref of imagesOf(read)) {
     const judged = judgeImageRef(ref);
     if (judged.ok && judged.kind === 'url') {
       warnings.push({ path: 'image', message: `${ref} is a URL: the asset floor cannot be checked locally` });

@@ -41,13 +41,3 @@ export function redactBody(value: unknown): unknown {
   }
   return value;
 }
-
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
-const BEARER = /Bearer\s+[A-Za-z0-9._~+/-]+=*/g;
-
-/** For any text that leaves the process (errors, log lines): known secret values, JWTs and Bearer values go. */
-export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(BEARER, 'Bearer [redacted]').replace(JWT, '[redacted-jwt]');
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
-}

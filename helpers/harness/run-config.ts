@@ -1,10 +1,9 @@
-import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import type { Credentials } from '../kling/auth.ts';
 import { GLOBAL_BASE_URL } from '../kling/client.ts';
 import { ciReason } from './ci.ts';
-import { registerSecret } from './scrubber.ts';
+import { parseConnection } from './run-connection.ts';
 import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from './rows.ts';
+import { runPaths, targetOf, type Target } from './run-target.ts';
 
 /**
  * One mode switch for the whole harness (README, "Modes"): replay (CI, default), live (an operator, billable), rehearse
@@ -12,7 +11,8 @@ import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from './r
  * request, and every problem is one line.
  */
 
-export type Mode = 'replay' | 'live' | 'rehearse';
+export const MODES = ['replay', 'live', 'rehearse'] as const;
+export type Mode = (typeof MODES)[number];
 
 export interface RunConfig {
   mode: Mode;
@@ -22,24 +22,16 @@ export interface RunConfig {
   maxCreates: number;
   baseUrl: string;
   credentials: Credentials | undefined;
+  /** Where the requests go: what the recordings may claim and where they are written (run-target.ts). */
+  target: Target;
   recordingsDir: string;
   reportsDir: string;
   /** The spend ledger this run reads and appends to; none in replay, which spends nothing. */
   ledgerFile: string | undefined;
   /** Closed rows this run may run again, and why (REOPEN_ROWS, REOPEN_REASON). */
   reopen: { rows: RowId[]; reason: string };
-}
-
-/** The settings a run reads from the environment under the KLING_ prefix; any other is a typo, not a fallback. */
-export const KLING_SETTINGS = ['KLING_ACCESS_KEY', 'KLING_SECRET_KEY', 'KLING_BASE_URL'] as const;
-
-/**
- * Each mode has its ledger, derived from where it keeps its recordings and reports, never chosen freely: a live
- * run must read and write the committed one, a rehearsal its scratch one (LEDGER_FILE only names a ledger for
- * `pnpm ledger` to read).
- */
-export function ledgerFileFor(mode: Exclude<Mode, 'replay'>, dirs: { recordingsDir: string; reportsDir: string }): string {
-  return mode === 'live' ? join(dirs.recordingsDir, 'ledger.jsonl') : join(dirs.reportsDir, 'rehearsal', 'ledger.jsonl');
+  /** Why the operator runs a round the account check would stop (ACCOUNT_CHECK_OVERRIDE); written to the ledger. */
+  accountOverride?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -50,32 +42,6 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
-
-const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/;
-
-/** The base URL's problems: it must be an origin, with no credentials in it, and plain http only to loopback. */
-function baseUrlProblems(value: string, mode: Exclude<Mode, 'replay'>): string[] {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return [`KLING_BASE_URL is not a URL: '${value}'`];
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [`KLING_BASE_URL must be http(s): '${value}'`];
-  // Never echo the URL itself: its user-info may be a credential.
-  if (url.username !== '' || url.password !== '')
-    return ['KLING_BASE_URL carries user-info (user:password@): credentials go in KLING_ACCESS_KEY and KLING_SECRET_KEY only'];
-  const origin = `${url.protocol}//${url.host}`;
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
-    return [`KLING_BASE_URL must be an origin such as https://api-singapore.klingai.com, with no path, query or fragment: '${value}'`];
-  }
-  const loopback = LOOPBACK_HOST.test(url.hostname);
-  if (mode === 'rehearse' && !(loopback && url.protocol === 'http:'))
-    return [`rehearse talks only to a sandbox on loopback; KLING_BASE_URL is ${origin}`];
-  if (url.protocol === 'http:' && !loopback)
-    return [`KLING_BASE_URL is plain http to ${url.host}: the token would cross the network in clear; use https`];
-  return [];
-}
 
 /** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
 export function parseApprovedRows(value: string | undefined, mode: Mode, name = 'APPROVE_ROWS'): { rows: RowId[]; problems: string[] } {
@@ -111,45 +77,28 @@ export function parseApprovedRows(value: string | undefined, mode: Mode, name = 
   return { rows, problems };
 }
 
-const credentialSchema = (name: string) =>
-  z
-    .string({ error: `${name} is missing: copy .env.example to .env and fill it in` })
-    .trim()
-    .min(1, { error: `${name} is empty: copy .env.example to .env and fill it in` })
-    .regex(/^\S+$/, { error: `${name} contains whitespace; paste the key exactly as the console shows it` });
-
-function check<T>(schema: z.ZodType<T>, value: unknown, problems: string[]): T | undefined {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  problems.push(parsed.error.issues[0]?.message ?? 'invalid value');
-  return undefined;
-}
-
 export function parseRunConfig(env: Env): RunConfig {
   const problems: string[] = [];
   const modeValue = env.HARNESS_MODE ?? 'replay';
-  const mode = check(
-    z.enum(['replay', 'live', 'rehearse'], { error: `HARNESS_MODE must be replay, live or rehearse, got '${modeValue}'` }),
-    modeValue,
-    problems,
-  );
-  if (mode === undefined) throw new ConfigError(problems);
+  const mode = MODES.find((m) => m === modeValue);
+  if (mode === undefined) throw new ConfigError([`HARNESS_MODE must be replay, live or rehearse, got '${modeValue}'`]);
 
   const ci = mode === 'live' ? ciReason(env) : undefined;
   if (ci !== undefined) {
     throw new ConfigError([`live mode refuses to run on a CI machine (${ci}): every create is billable; run it by hand, with approval`]);
   }
 
-  const recordingsDir = env.RECORDINGS_DIR ?? 'recordings';
   const reportsDir = env.REPORTS_DIR ?? 'reports';
   if (mode === 'replay') {
+    const target = targetOf(mode, GLOBAL_BASE_URL);
     return {
       mode,
       approved: [],
       maxCreates: 0,
       baseUrl: GLOBAL_BASE_URL,
       credentials: undefined,
-      recordingsDir,
+      target,
+      recordingsDir: runPaths(target, env, reportsDir).recordingsDir,
       reportsDir,
       ledgerFile: undefined,
       reopen: { rows: [], reason: '' },
@@ -159,18 +108,8 @@ export function parseRunConfig(env: Env): RunConfig {
   const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode);
   problems.push(...rowProblems);
 
-  const baseUrl = env.KLING_BASE_URL ?? GLOBAL_BASE_URL;
-  problems.push(...baseUrlProblems(baseUrl, mode));
-  if (mode === 'live') {
-    for (const key of Object.keys(env).filter((k) => k.startsWith('KLING_') && !(KLING_SETTINGS as readonly string[]).includes(k))) {
-      problems.push(
-        `${key} is not a setting (the KLING_ settings are ${KLING_SETTINGS.join(', ')}); a misspelt one would fall back to its default`,
-      );
-    }
-  }
-  const accessKey = check(credentialSchema('KLING_ACCESS_KEY'), env.KLING_ACCESS_KEY, problems);
-  const secretKey = check(credentialSchema('KLING_SECRET_KEY'), env.KLING_SECRET_KEY, problems);
-
+  const connection = parseConnection(env, mode);
+  problems.push(...connection.problems);
   let maxCreates = rows.length;
   if (env.MAX_CREATES !== undefined && env.MAX_CREATES !== '') {
     const cap = Number(env.MAX_CREATES);
@@ -189,26 +128,24 @@ export function parseRunConfig(env: Env): RunConfig {
       problems.push(`REOPEN_ROWS=${env.REOPEN_ROWS} needs REOPEN_REASON="why": the reason goes into the ledger`);
     }
   }
-  const ledgerFile = ledgerFileFor(mode, { recordingsDir, reportsDir });
-  if (env.LEDGER_FILE !== undefined && env.LEDGER_FILE !== '' && resolve(env.LEDGER_FILE) !== resolve(ledgerFile)) {
-    problems.push(
-      `LEDGER_FILE=${env.LEDGER_FILE} would point this ${mode} run at another ledger than its own (${ledgerFile}); unset it (it only picks the ledger pnpm ledger reads)`,
-    );
-  }
+  const { baseUrl, credentials, target } = connection;
+  const { recordingsDir, ledgerFile, problems: pathProblems } = runPaths(target, env, reportsDir);
+  problems.push(...pathProblems);
 
-  if (problems.length > 0 || accessKey === undefined || secretKey === undefined) throw new ConfigError(problems);
-  // From here on the keys exist in this process: every sink scrubs them (scrubber.ts).
-  registerSecret(accessKey);
-  registerSecret(secretKey);
+  const accountOverride = env.ACCOUNT_CHECK_OVERRIDE?.trim() || undefined;
+
+  if (problems.length > 0 || credentials === undefined) throw new ConfigError(problems);
   return {
     mode,
     approved: rows,
     maxCreates,
     baseUrl,
-    credentials: { accessKey, secretKey },
+    credentials,
+    target,
     recordingsDir,
     reportsDir,
     ledgerFile,
     reopen,
+    ...(accountOverride ? { accountOverride } : {}),
   };
 }

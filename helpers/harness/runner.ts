@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createTokenSource, type Credentials, type TokenSource } from '../kling/auth.ts';
+import type { TokenSource } from '../kling/auth.ts';
 import { classify, type Classified } from '../kling/classifier.ts';
 import { KlingClient, type Answer } from '../kling/client.ts';
 import { downloadToFile, type DownloadResult } from '../kling/downloader.ts';
@@ -15,7 +15,7 @@ import { verdictFor } from '../kling/verdict.ts';
 import { RECORDED_ORIGIN } from './cassette-normalize.ts';
 import { readMeta, writeMeta, type CassetteMeta } from './cassette-meta.ts';
 import { CreateRefused, guardCreate } from './create-guard.ts';
-import { evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from './evidence.ts';
+import { balanceDeductionOf, evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from './evidence.ts';
 import type { EvidenceSink } from './evidence-sink.ts';
 import { Ledger, type LedgerEntry } from './ledger.ts';
 import { closedRowDecision, resolvePending } from './ledger-gate.ts';
@@ -27,7 +27,9 @@ import { externalTaskIdFor, type Round, type RoundJournal } from './round.ts';
 import type { RowSpec } from './row-spec.ts';
 import { rowEntry, rowName, type RowEntry, type RowId } from './rows.ts';
 import type { RunConfig } from './run-config.ts';
-import { knownSecrets, registerSecret, registerToken } from './scrubber.ts';
+import { provenanceOf } from './run-target.ts';
+import { knownSecrets } from './scrubber.ts';
+import { signingTokenSource } from './signing.ts';
 import { forTerminal, say } from './terminal.ts';
 
 /**
@@ -71,13 +73,6 @@ async function skipped(sink: EvidenceSink, entry: RowEntry, reason: string): Pro
 const instant: Sleep = () => Promise.resolve();
 const realSleep: Sleep = (ms) => delay(ms);
 const REPLAY_TOKEN: TokenSource = () => Promise.resolve('replay-has-no-credentials');
-
-/** The keys, and every token signed with them, are known to the scrubber before any request carries them. */
-function signingTokenSource(credentials: Credentials): TokenSource {
-  registerSecret(credentials.accessKey);
-  registerSecret(credentials.secretKey);
-  return createTokenSource(credentials, { onSign: registerToken });
-}
 
 /** A result video larger than this is not attached to the report (a single-file report embeds it); the file stays. */
 const MAX_ATTACHED_VIDEO_BYTES = 64 * 1024 * 1024;
@@ -142,17 +137,11 @@ function createFailureEntry(
   // Sent, no answer: the task may exist; the next run resolves it by external_task_id.
   if (error instanceof CreateOutcomeUnknownError) return { ...base, stage: 'unknown', reason: error.detail };
   const { verdict } = verdictFor(classified.classification, spec.payloadProvenance);
-  if (error instanceof RequestNotSentError)
-    return { ...base, stage: 'terminal', outcome: 'not-sent', classification: classified.classification, verdict };
-  const requestId = error instanceof KlingApiError ? error.requestId : undefined;
-  return {
-    ...base,
-    stage: 'terminal',
-    outcome: 'refused',
-    classification: classified.classification,
-    verdict,
-    ...(requestId ? { requestId } : {}),
-  };
+  const ended = { ...base, stage: 'terminal' as const, classification: classified.classification, verdict, reason: classified.reason };
+  if (error instanceof RequestNotSentError) return { ...ended, outcome: 'not-sent' };
+  // Only the API refusing in its own words made no task; anything else after the POST left may have made one.
+  if (error instanceof KlingApiError) return { ...ended, outcome: 'refused', ...(error.requestId ? { requestId: error.requestId } : {}) };
+  return { ...base, stage: 'unknown', reason: classified.reason };
 }
 
 /** promises §9: replay fails when today's builder would send a different body than the one recorded. */
@@ -191,7 +180,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const cassetteDir = join(config.recordingsDir, rowName(entry));
   const recordedMeta = replay ? readMeta(cassetteDir) : undefined;
   const recordingProvenance: RecordingProvenance =
-    env.recordingProvenance ?? (replay ? (recordedMeta?.provenance ?? 'sandbox') : config.mode === 'live' ? 'live' : 'sandbox');
+    env.recordingProvenance ?? (replay ? (recordedMeta?.provenance ?? 'sandbox') : provenanceOf(config.target));
   const body = built.body as Record<string, unknown>;
   const redactedPayload = redactBody(body);
 
@@ -285,20 +274,22 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       } else {
         created = await sink.step('create', async () => {
           const answer = await create(built.family, built.body);
+          // The task exists: on the ledger before anything else can fail, and no later failure is the create's.
+          ledger?.append({
+            stage: 'created',
+            row: entry.id,
+            round: round.id,
+            externalTaskId,
+            taskId: answer.value.task_id,
+            ...(answer.requestId ? { requestId: answer.requestId } : {}),
+            at: new Date().toISOString(),
+          });
+          stage = 'poll';
           await sink.attach('create response', JSON.stringify(answer.body, null, 2), 'application/json');
           return answer;
         });
         drift.push(...created.drift);
         taskId = created.value.task_id;
-        ledger?.append({
-          stage: 'created',
-          row: entry.id,
-          round: round.id,
-          externalTaskId,
-          taskId,
-          ...(created.requestId ? { requestId: created.requestId } : {}),
-          at: new Date().toISOString(),
-        });
         log(`[${entry.id}] created task ${taskId}; waiting for it (each status change is shown)`);
       }
       stage = 'poll';
@@ -368,6 +359,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
   const { verdict, conclusive } = verdictFor(classified.classification, spec.payloadProvenance);
   const advice = adviceFor(spec, classified);
   const fud = finalTask?.final_unit_deduction;
+  const balance = balanceDeductionOf(finalTask?.final_balance_deduction);
   // A task that exists ends in the ledger only when its end is known: failed, or succeeded with a result that
   // downloaded as a video. Anything else (no video URL, a refused or failed download) leaves the row pending, and
   // the next run resumes this same task (promises §2), never creating another.
@@ -381,7 +373,9 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       taskId: finalTask.task_id,
       classification: classified.classification,
       verdict,
+      reason: classified.reason,
       ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
+      ...(balance ? { finalBalanceDeduction: balance } : {}),
       at: new Date().toISOString(),
     });
   } else if (ledger && finalTask) {
@@ -408,6 +402,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
       ? { download: { ...(replay ? {} : { path: download.path }), bytes: download.bytes, sha256: download.sha256, fromRecording: replay } }
       : {}),
     ...(fud === undefined ? {} : { finalUnitDeduction: String(fud) }),
+    ...(balance ? { finalBalanceDeduction: balance } : {}),
     drift,
     classification: classified.classification,
     verdict,
@@ -438,6 +433,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     writeMeta(cassetteDir, {
       row: entry.id,
       provenance: recordingProvenance,
+      ...(recordingProvenance === 'custom-host' ? { host: config.target.host } : {}),
       endpoint,
       payloadProvenance: spec.payloadProvenance,
       classification: classified.classification,

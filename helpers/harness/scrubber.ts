@@ -1,3 +1,5 @@
+import { percentDecoded } from '../kling/text-forms.ts';
+
 /**
  * The one scrubber (promises §5, §11): every byte that leaves the process as text goes through it, whatever a
  * server sent back. A hostile or broken server may quote our Authorization header or access key in an error
@@ -43,9 +45,43 @@ const USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi;
 
 export const REDACTED = '[redacted]';
 
+/** What ends a run of URL-ish characters around a %XX escape. */
+const SEPARATORS = new Set([' ', '\t', '\n', '\r', '"', "'", '<', '>', '\\']);
+/** A run is looked at this far each side of its escape at most: a URL, not a whole page. */
+const RUN_REACH = 4096;
+const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}/;
+const BEARER_SHAPE = /\bBearer\s+\S/i;
+
+function carriesSecret(text: string): boolean {
+  return ordered.some((secret) => text.includes(secret)) || JWT_SHAPE.test(text) || BEARER_SHAPE.test(text);
+}
+
+/**
+ * A secret spelled with percent escapes (`%68` for `h`) goes whole, with the run that carries it. Found escape by
+ * escape, in one pass over the text: a page of megabytes costs a scan, not a backtracking regex.
+ */
+function scrubEncoded(text: string): string {
+  const out: string[] = [];
+  let kept = 0;
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) {
+    if (!/^%[0-9A-Fa-f]{2}/.test(text.slice(at, at + 3))) continue;
+    let start = at;
+    while (start > kept && at - start < RUN_REACH && !SEPARATORS.has(text.charAt(start - 1))) start--;
+    let end = at;
+    while (end < text.length && end - at < RUN_REACH && !SEPARATORS.has(text.charAt(end))) end++;
+    if (carriesSecret(percentDecoded(text.slice(start, end)))) {
+      out.push(text.slice(kept, start), REDACTED);
+      kept = end;
+    }
+    at = Math.max(at, end - 1);
+  }
+  return kept === 0 ? text : out.join('') + text.slice(kept);
+}
+
 export function scrubText(text: string): string {
   let out = text;
   for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  if (out.includes('%')) out = scrubEncoded(out);
   return out.replace(BEARER, `Bearer ${REDACTED}`).replace(JWT, '[redacted-jwt]').replace(USER_INFO, `$1${REDACTED}@`);
 }
 

@@ -1,6 +1,5 @@
 import type { Answer, KlingClient } from '../kling/client.ts';
 import { KlingApiError } from '../kling/errors.ts';
-import { SERVER_ERROR_CODES } from '../kling/answer-reading.ts';
 import type { Family } from '../kling/families.ts';
 import type { Task } from '../kling/response-schemas.ts';
 import { scrubbedMessage } from './scrubber.ts';
@@ -20,8 +19,11 @@ export const LIST_PAGE_SIZE = 500;
 export const MAX_LIST_PAGES = 10;
 /** Our clock and the API's may disagree; a task this much older than the intent is surely not its create. */
 const CLOCK_SKEW_MS = 10 * 60_000;
-/** Kling codes that are no answer about the task: authentication, throttling, server errors (kling-api §6). */
-const INCONCLUSIVE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1002, 1003, 1004, 1302, 1303, ...SERVER_ERROR_CODES]);
+/** The API saying, in its own words, that this lookup finds nothing or is the wrong form (kling-api §6). */
+const DEFINITIVE_CODES: ReadonlySet<number> = new Set([1200, 1201, 1202, 1203]);
+
+/** Made at or after the create could have been, by either clock. */
+const madeSince = (task: Task, intentAtMs: number) => task.created_at !== undefined && task.created_at >= intentAtMs - CLOCK_SKEW_MS;
 
 export async function searchByExternalId(
   client: KlingClient,
@@ -33,16 +35,22 @@ export async function searchByExternalId(
   let noAnswer: string | undefined;
   try {
     const found = await client.lookupByExternalId(family, externalTaskId);
-    if (found !== 'not-found') return { kind: 'found', answer: found, by: 'lookup' };
-    direct = 'lookup: 1203, not found';
-  } catch (error) {
-    // The API refusing this form of lookup in its own words still leaves the list to ask. No answer, a server
-    // error, throttling or an auth failure says nothing: the list may still find the task, but not prove absence.
-    if (error instanceof KlingApiError && !INCONCLUSIVE_CODES.has(error.code)) {
-      direct = scrubbedMessage(error);
+    if (found !== 'not-found') {
+      // The client refuses a task that names another external_task_id; one that names none (kling-api §9b) is
+      // only taken for ours if it was made after the create was sent.
+      if (found.value.task_info?.external_task_id === externalTaskId || madeSince(found.value, intentAtMs)) {
+        return { kind: 'found', answer: found, by: 'lookup' };
+      }
+      noAnswer = `lookup: answered with task ${found.value.task_id}, which names no external_task_id and predates the create`;
     } else {
-      noAnswer = scrubbedMessage(error);
+      direct = 'lookup: 1203, not found';
     }
+  } catch (error) {
+    // The API refusing this form of lookup in its own words still leaves the list to ask. Anything else (no
+    // answer, a server error, throttling, auth, an account problem) says nothing: the list may still find the
+    // task, but not prove its absence.
+    if (error instanceof KlingApiError && error.httpStatus < 500 && DEFINITIVE_CODES.has(error.code)) direct = scrubbedMessage(error);
+    else noAnswer = scrubbedMessage(error);
   }
   const listed = await searchList(client, family, externalTaskId, intentAtMs, direct ?? noAnswer ?? '');
   if (listed.kind === 'absent' && noAnswer !== undefined)
@@ -68,9 +76,16 @@ async function searchList(
     }
     const match = page.value.find((t) => t.task_info?.external_task_id === externalTaskId);
     if (match !== undefined) return { kind: 'found', answer: { ...page, value: match }, by: 'list' };
-    if (page.value.length < LIST_PAGE_SIZE) {
-      return { kind: 'absent', proof: `${direct}; list: no task with it in all ${pageNum} page(s)` };
+    // A task recent enough to be ours that names no external_task_id could be ours: nothing is proved.
+    const anonymous = page.value.find(
+      (t) => t.task_info?.external_task_id === undefined && (t.created_at === undefined || madeSince(t, intentAtMs)),
+    );
+    if (anonymous !== undefined) {
+      return { kind: 'unknown', why: `${direct}; list: task ${anonymous.task_id}, made since the create, names no external_task_id` };
     }
+    // Only an empty page ends the list: a short one may be a server that ignores pageSize.
+    if (page.value.length === 0)
+      return { kind: 'absent', proof: `${direct}; list: no task with it, read to its end (${pageNum} page(s) read)` };
     // Past the intent only counts when the list is seen to run newest first; the docs do not say it does.
     for (const task of page.value) {
       const created = task.created_at;
@@ -83,6 +98,6 @@ async function searchList(
   }
   return {
     kind: 'unknown',
-    why: `${direct}; list: the first ${MAX_LIST_PAGES * LIST_PAGE_SIZE} tasks neither hold it nor reach back to before the create`,
+    why: `${direct}; list: the first ${MAX_LIST_PAGES} pages neither hold it nor reach back to before the create`,
   };
 }

@@ -11,14 +11,21 @@ import { scrubText } from './scrubber.ts';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ESCAPE_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)?)/g;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 
-/** One line as it may be shown: scrubbed, no control characters, any embedded line break made a space. */
+/**
+ * One line as it may be shown: no control, zero-width or bidi characters, compatibility forms folded (a
+ * full-width letter reads as the letter), any embedded line break made a space — and only then scrubbed, so
+ * nothing stripped afterwards can join the two halves of a secret back together.
+ */
 export function forTerminal(text: string): string {
-  return scrubText(text)
-    .replace(ESCAPE_SEQUENCE, '')
-    .replace(/[\t\n]/g, ' ')
-    .replace(CONTROL, '');
+  return scrubText(
+    text
+      .normalize('NFKC')
+      .replace(ESCAPE_SEQUENCE, '')
+      .replace(/[\t\n]/g, ' ')
+      .replace(CONTROL, ''),
+  );
 }
 
 /** Progress and results, on stdout; a multi-line text is shown line by line, each made safe. */

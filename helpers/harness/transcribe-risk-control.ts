@@ -52,6 +52,7 @@ export async function transcribeRiskControl(spec: RowSpec, recordingsDir: string
         maxCreates: 1,
         baseUrl: url,
         credentials: { accessKey: 'transcription', secretKey: 'transcription-has-no-secret' },
+        target: { kind: 'sandbox', host: new URL(url).host },
         recordingsDir,
         reportsDir: 'reports',
         // A transcription spends nothing and closes nothing: it keeps no ledger.

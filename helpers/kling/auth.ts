@@ -22,7 +22,8 @@ export interface TokenOptions {
   onSign?: (token: string) => void;
 }
 
-export type TokenSource = () => Promise<string>;
+/** The token to send; `{ fresh: true }` signs a new one whatever the cache holds. */
+export type TokenSource = (options?: { fresh?: boolean }) => Promise<string>;
 
 export async function signToken(credentials: Credentials, nowMs: number, lifetimeSeconds = 1800, skewSeconds = 5): Promise<string> {
   const now = Math.floor(nowMs / 1000);
@@ -41,10 +42,12 @@ export function createTokenSource(credentials: Credentials, options: TokenOption
   const margin = options.refreshMarginSeconds ?? 60;
   const now = options.now ?? Date.now;
   let cached: { token: string; expiresAtMs: number } | undefined;
-  return async () => {
+  return async ({ fresh = false } = {}) => {
     const at = now();
-    if (cached === undefined || at >= cached.expiresAtMs - margin * 1000) {
-      const token = await signToken(credentials, at, lifetime, skew);
+    if (fresh || cached === undefined || at >= cached.expiresAtMs - margin * 1000) {
+      // HS256 is deterministic: a fresh token within the same second must differ in a claim, so its nbf moves a
+      // second earlier (still valid, still the official sample's shape).
+      const token = await signToken(credentials, at, lifetime, fresh ? skew + 1 : skew);
       options.onSign?.(token);
       cached = { token, expiresAtMs: (Math.floor(at / 1000) + lifetime) * 1000 };
     }

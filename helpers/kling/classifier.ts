@@ -1,7 +1,8 @@
 /**
  * Every outcome lands in exactly one class: the plan's five ("Row-level interpretation rules") plus
  * `harness-error` for our own faults, or `success`. A pure function of what was observed, following the
- * error table of kling-api §6. Only model-policy and body-shape failures justify reopening a policy.
+ * error table of kling-api §6. Only model-policy and body-shape failures (the API refusing our model or our body, in
+ * its own words) justify reopening a policy.
  */
 
 export const FAILURE_CLASSES = [
@@ -124,8 +125,13 @@ export function classify(o: Observation): Classified {
     );
   }
   if (o.wrongTask === true) return done('environment-auth-transient', `${o.stage}: the answer is not about our task${detail}`);
+  // Drift stays drift: an answer the docs do not describe (a new status, a broken field) says nothing about our
+  // body. Only the API refusing the body (1200/1201) is a body-shape mismatch. The round stops to look at it.
   if (o.responseShapeBroken === true) {
-    return done('body-shape-mismatch', `the response no longer matches the contract${o.message ? `: ${o.message}` : ''}`);
+    return done(
+      'environment-auth-transient',
+      `response drift: the answer no longer matches the docs${detail}; stop and read the drift before any variant`,
+    );
   }
   if (o.network !== undefined) {
     const what = { 'not-sent': 'the request was never sent', 'no-answer': 'no answer arrived', timeout: 'timed out' }[o.network];

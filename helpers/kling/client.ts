@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { TokenSource } from './auth.ts';
-import { readAnswer, SERVER_ERROR_CODES, type RawAnswer } from './answer-reading.ts';
+import { accountEnvelope, type AccountData } from './account-schemas.ts';
+import { readAnswer, SERVER_ERROR_CODES, type AnswerReading, type RawAnswer } from './answer-reading.ts';
 import {
   CreateOutcomeUnknownError,
   KlingApiError,
@@ -19,6 +20,9 @@ import { networkErrorCode, provablyNotSent } from './network-errors.ts';
 import type { RequestByFamily } from './request-schemas.ts';
 import { createEnvelope, listEnvelope, parseResponse, taskEnvelope, type CreatedTask, type Drift, type Task } from './response-schemas.ts';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy, type Sleep } from './retry.ts';
+
+/** kling-api §1: a signature the API refused; a freshly signed token may pass. */
+const BAD_SIGNATURE = 1002;
 
 /** kling-api §0: the global host. The one place it is named; every call site takes the configured base URL. */
 export const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
@@ -77,7 +81,8 @@ export class KlingClient {
     try {
       raw = await this.send('create', familyPath(family), { method: 'POST', body: JSON.stringify(body) });
     } catch (error) {
-      if (error instanceof NoAnswerError) throw new CreateOutcomeUnknownError('no-answer', error.reason);
+      if (error instanceof NoAnswerError)
+        throw new CreateOutcomeUnknownError('no-answer', `${error.reason} from ${new URL(this.baseUrl).host}`);
       throw error;
     }
     const reading = readAnswer(raw);
@@ -89,7 +94,7 @@ export class KlingClient {
           `HTTP ${raw.httpStatus}, code ${reading.code}: a server error can come after the task was made`,
         );
       }
-      throw new KlingApiError('create', raw.httpStatus, reading.code, reading.message, reading.requestId, raw.retryAfterMs);
+      throw klingError('create', raw, reading);
     }
     const parsed = parseResponse(createEnvelope, raw.json);
     if (!parsed.ok) {
@@ -115,7 +120,8 @@ export class KlingClient {
     try {
       answer = await this.getTask('lookup', family, externalTaskId);
     } catch (error) {
-      if (error instanceof KlingApiError && error.code === 1203) return 'not-found';
+      // Under a 5xx even a 1203 is a server in trouble, not an answer about our task.
+      if (error instanceof KlingApiError && error.code === 1203 && error.httpStatus < 500) return 'not-found';
       throw error;
     }
     const named = answer.value.task_info?.external_task_id;
@@ -128,6 +134,15 @@ export class KlingClient {
     return this.getWithRetry('list', `${familyPath(family)}?${query.toString()}`, listEnvelope);
   }
 
+  /**
+   * The free account check (kling-api §9a): the resource packs and what is left of them. `from`/`to` bound the
+   * packs' times in ms. Read like a query (retried, 1002 re-signed once); the caller keeps it to one per second.
+   */
+  async accountCosts(window: { fromMs: number; toMs: number }): Promise<Answer<AccountData>> {
+    const query = new URLSearchParams({ start_time: String(window.fromMs), end_time: String(window.toMs) });
+    return this.getWithRetry('account', `/account/costs?${query.toString()}`, accountEnvelope);
+  }
+
   private async getTask(stage: 'query' | 'lookup', family: Family, id: string): Promise<Answer<Task>> {
     return this.getWithRetry(stage, `${familyPath(family)}/${encodeURIComponent(id)}`, taskEnvelope);
   }
@@ -137,17 +152,18 @@ export class KlingClient {
     path: string,
     schema: z.ZodType<{ data: T; request_id?: string | undefined }>,
   ): Promise<Answer<T>> {
+    // A query, lookup or list refused with 1002 is tried once more with a freshly signed token: good tokens have been
+    // refused that way and then accepted (kling-api §1). A create never is: it is never retried at all.
+    let renewed = false;
     return withRetry(
       async () => {
-        const raw = await this.send(stage, path, { method: 'GET' });
-        const reading = readAnswer(raw);
-        if (reading.kind === 'not-kling') throw new NotKlingAnswerError(stage, raw.httpStatus, reading.why, raw.retryAfterMs);
-        if (reading.kind === 'kling-error') {
-          throw new KlingApiError(stage, raw.httpStatus, reading.code, reading.message, reading.requestId, raw.retryAfterMs);
+        try {
+          return await this.getOnce(stage, path, schema, false);
+        } catch (error) {
+          if (renewed || !(error instanceof KlingApiError && error.code === BAD_SIGNATURE)) throw error;
+          renewed = true;
+          return await this.getOnce(stage, path, schema, true);
         }
-        const parsed = parseResponse(schema, raw.json);
-        if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
-        return answerOf(raw, parsed.value, parsed.drift);
       },
       {
         policy: this.retry,
@@ -157,9 +173,24 @@ export class KlingClient {
     );
   }
 
-  private async send(stage: Stage, path: string, init: RequestInit): Promise<RawAnswer> {
+  private async getOnce<T>(
+    stage: Stage,
+    path: string,
+    schema: z.ZodType<{ data: T; request_id?: string | undefined }>,
+    freshToken: boolean,
+  ): Promise<Answer<T>> {
+    const raw = await this.send(stage, path, { method: 'GET' }, freshToken);
+    const reading = readAnswer(raw);
+    if (reading.kind === 'not-kling') throw new NotKlingAnswerError(stage, raw.httpStatus, reading.why, raw.retryAfterMs);
+    if (reading.kind === 'kling-error') throw klingError(stage, raw, reading);
+    const parsed = parseResponse(schema, raw.json);
+    if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
+    return answerOf(raw, parsed.value, parsed.drift);
+  }
+
+  private async send(stage: Stage, path: string, init: RequestInit, freshToken = false): Promise<RawAnswer> {
     const headers: Record<string, string> = {
-      authorization: `Bearer ${await this.token()}`,
+      authorization: `Bearer ${await this.token({ fresh: freshToken })}`,
       accept: 'application/json',
     };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -172,8 +203,9 @@ export class KlingClient {
     } catch (error) {
       if (error instanceof TransportAbort) throw error;
       const code = networkErrorCode(error);
-      if (provablyNotSent(error)) throw new RequestNotSentError(stage, code);
-      throw new NoAnswerError(stage, code);
+      const host = new URL(this.baseUrl).host;
+      if (provablyNotSent(error)) throw new RequestNotSentError(stage, code, host);
+      throw new NoAnswerError(stage, code, host);
     }
     return {
       httpStatus: response.status,
@@ -184,14 +216,34 @@ export class KlingClient {
   }
 }
 
+function klingError(stage: Stage, raw: RawAnswer, reading: Extract<AnswerReading, { kind: 'kling-error' }>): KlingApiError {
+  return new KlingApiError(stage, raw.httpStatus, reading.code, reading.message, reading.requestId, raw.retryAfterMs);
+}
+
 function answerOf<T>(raw: RawAnswer, envelope: { data: T; request_id?: string | undefined }, drift: Drift[]): Answer<T> {
   return { value: envelope.data, httpStatus: raw.httpStatus, requestId: envelope.request_id, drift, body: raw.json };
 }
 
+/** No answer of the API nests deeper than a handful of levels; a deeper one is unreadable, not a stack to blow. */
+const MAX_JSON_DEPTH = 32;
+
+function nestedWithin(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() ?? [undefined, 0];
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= limit) return false;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return nestedWithin(value, MAX_JSON_DEPTH) ? value : undefined;
 }

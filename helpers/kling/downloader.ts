@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { DownloadError, NoAnswerError } from './errors.ts';
 import { networkErrorCode } from './network-errors.ts';
 import type { Sleep } from './retry.ts';
+import { textForms } from './text-forms.ts';
 
 /**
  * Stream a result video to disk, hashing as it goes, so a result of any size costs a constant amount of memory.
@@ -58,18 +59,10 @@ export function urlProblem(url: string, forbidden: readonly string[]): string | 
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `the result URL is a ${parsed.protocol} URL, not http(s)`;
   if (parsed.username !== '' || parsed.password !== '') return 'the result URL carries user-info (credentials)';
-  if (forbidden.some((secret) => url.includes(secret) || decodeURIComponentSafe(url).includes(secret))) {
+  if (textForms(url).some((form) => forbidden.some((secret) => form.includes(secret)))) {
     return 'the result URL carries one of our credentials; it is not fetched';
   }
   return undefined;
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 const NOT_A_VIDEO = /^(text\/|application\/(json|xml|xhtml\+xml|javascript)\b)/i;

@@ -1,7 +1,7 @@
 import type { Drift } from './response-schemas.ts';
 import type { Finding } from './findings.ts';
 
-export type Stage = 'create' | 'query' | 'lookup' | 'list' | 'download';
+export type Stage = 'create' | 'query' | 'lookup' | 'list' | 'download' | 'account';
 
 /**
  * Raised by the transport itself (e.g. a replay with no recording for a request): not a network outcome, so the
@@ -62,8 +62,9 @@ export class RequestNotSentError extends Error {
   constructor(
     readonly stage: Stage,
     readonly reason: string,
+    readonly host?: string,
   ) {
-    super(`${stage}: request not sent (${reason})`);
+    super(`${stage}: request not sent${host ? ` to ${host}` : ''} (${reason})`);
   }
 }
 
@@ -73,8 +74,9 @@ export class NoAnswerError extends Error {
   constructor(
     readonly stage: Stage,
     readonly reason: string,
+    readonly host?: string,
   ) {
-    super(`${stage}: no readable answer (${reason})`);
+    super(`${stage}: no readable answer${host ? ` from ${host}` : ''} (${reason})`);
   }
 }
 

@@ -64,12 +64,12 @@ export const DURATIONS_BY_MODEL: Readonly<Record<ModelName, readonly string[]>> 
   'kling-v3-omni': range(3, 15),
 };
 
-/** kling-api §3a: `cfg_scale` is not supported by any kling-v2.x model. */
+/** kling-api §3a: no kling-v2.x model supports `cfg_scale` (a capability: kling-v2-6 tasks sent it still complete). */
 export function supportsCfgScale(model: ModelName): boolean {
   return !model.startsWith('kling-v2');
 }
 
-/** kling-api §3a, §8: `sound` only exists from kling-v2-6 on (and on Omni). */
+/** kling-api §3a: `sound` only exists from kling-v2-6 on (and on Omni); on kling-v2-6 only in pro (§3c). */
 export function supportsSound(model: ModelName): boolean {
   return model === 'kling-v2-6' || model === 'kling-v3' || model === 'kling-v3-omni' || model === 'kling-video-o1';
 }

@@ -22,12 +22,14 @@ export function observeError(error: unknown, stage: ObservedStage): Observation 
   if (error instanceof NotKlingAnswerError) return { stage, httpStatus: error.httpStatus, notKling: true, message: error.why };
   if (error instanceof WrongTaskError) return { stage, wrongTask: true, message: error.message };
   if (error instanceof ResponseShapeError) return { stage, responseShapeBroken: true, message: describeFindings(error.problems) };
-  if (error instanceof RequestNotSentError) return { stage, network: 'not-sent', message: error.reason };
-  if (error instanceof NoAnswerError) return { stage, network: 'no-answer', message: error.reason };
+  if (error instanceof RequestNotSentError) return { stage, network: 'not-sent', message: withHost(error.reason, error.host) };
+  if (error instanceof NoAnswerError) return { stage, network: 'no-answer', message: withHost(error.reason, error.host) };
   if (error instanceof PollTimeoutError) return { stage, network: 'timeout', message: error.message };
   if (error instanceof DownloadError) return { stage, network: 'no-answer', httpStatus: error.httpStatus, message: error.reason };
   return { stage, message: error instanceof Error ? error.message : String(error) };
 }
+
+const withHost = (reason: string, host: string | undefined) => (host === undefined ? reason : `${reason} at ${host}`);
 
 export function observeTask(task: Task, stage: ObservedStage = 'query'): Observation {
   return { stage, taskStatus: task.task_status, taskStatusMsg: task.task_status_msg };

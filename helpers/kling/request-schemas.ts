@@ -12,7 +12,7 @@ import { judgeImageRef } from './image-ref.ts';
 
 export const imageRef = z.string().superRefine((value, ctx) => {
   const judged = judgeImageRef(value);
-  if (!judged.ok) ctx.addIssue({ code: 'custom', message: judged.message });
+  if (!judged.ok) ctx.addIssue({ code: 'custom', message: `${judged.message} (docs/kling-api.md §4)` });
 });
 
 const wholeSeconds = z.string({ error: 'must be a string of whole seconds, e.g. "5" (docs/kling-api.md §3a)' }).regex(/^\d+$/, {
@@ -35,12 +35,16 @@ export const cameraControl = z
     // kling-api §3d: config only with `simple`, and then exactly one non-zero axis.
     if (value.type !== 'simple') {
       if (value.config !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['config'], message: `must be left out when type is '${value.type}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['config'],
+          message: `must be left out when type is '${value.type}' (docs/kling-api.md §3d)`,
+        });
       }
       return;
     }
     if (value.config === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['config'], message: "is required when type is 'simple'" });
+      ctx.addIssue({ code: 'custom', path: ['config'], message: "is required when type is 'simple' (docs/kling-api.md §3d)" });
       return;
     }
     const nonZero = Object.entries(value.config)
@@ -50,7 +54,7 @@ export const cameraControl = z
       ctx.addIssue({
         code: 'custom',
         path: ['config'],
-        message: `must have exactly one non-zero axis, found ${nonZero.length}${nonZero.length ? ` (${nonZero.join(', ')})` : ''}`,
+        message: `must have exactly one non-zero axis, found ${nonZero.length}${nonZero.length ? ` (${nonZero.join(', ')})` : ''} (docs/kling-api.md §3d)`,
       });
     }
   });
@@ -58,7 +62,7 @@ export const cameraControl = z
 export const multiPrompt = z
   .array(
     z.strictObject({
-      index: z.int({ error: 'is required and must be an integer (the plan: a missing index failed the create)' }),
+      index: z.int({ error: 'is required and must be an integer: a create without it failed (docs/kling-api.md §3f)' }),
       prompt: z.string().min(1).max(512, { error: 'must be at most 512 characters (docs/kling-api.md §3f)' }),
       duration: wholeSeconds,
     }),
@@ -78,7 +82,7 @@ const commonFields = {
   duration: wholeSeconds.optional(),
   watermark_info: watermarkInfo.optional(),
   callback_url: z.url().optional(),
-  external_task_id: z.string().min(1).optional(),
+  external_task_id: z.string().optional(),
 };
 
 const elementList = z.array(

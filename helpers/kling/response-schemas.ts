@@ -52,8 +52,12 @@ export const task = z.looseObject({
     })
     .optional(),
   watermark_info: z.looseObject({ enabled: z.boolean() }).optional(),
-  // kling-api §5: documented as a string; one fixture shows a number.
+  // kling-api §5: documented as a string; one fixture shows a number. Missing is unknown spend (kling-api §9b).
   final_unit_deduction: z.union([z.string(), z.number()]).optional(),
+  // kling-api §5: spend charged outside the unit packs, when there is any.
+  final_balance_deduction: z
+    .looseObject({ quota: z.union([z.string(), z.number()]).optional(), list_price: z.union([z.string(), z.number()]).optional() })
+    .optional(),
   created_at: expected(msTimestamp),
   updated_at: expected(msTimestamp),
 });

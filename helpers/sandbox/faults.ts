@@ -10,7 +10,7 @@ import type { Family } from '../kling/families.ts';
  * "the video", it claims a success with nothing in it (promises §11).
  */
 
-export type Route = 'create' | 'query' | 'list' | 'download';
+export type Route = 'create' | 'query' | 'list' | 'download' | 'account';
 
 /** Where a hostile server quotes the request's Authorization header and the access key back. */
 export type ReflectPlace =

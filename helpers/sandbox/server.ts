@@ -11,6 +11,7 @@ import { SANDBOX_CREDENTIALS } from './credentials.ts';
 import { SERVER_ERROR_STATUS, faultsFor, type Fault, type FaultRule, type Route } from './faults.ts';
 import { alterAnswer, alterHeaders, echoOf, hugeAnswer, hugeResult, replyInstead } from './hostile.ts';
 import { judgeCreate } from './judge.ts';
+import { DEFAULT_PACK, accountBook, type SandboxPack } from './account.ts';
 import { deferredFailure, statusAt, unitsFor, type SandboxTask, type Timing } from './tasks.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   faults?: readonly FaultRule[];
   /** The bytes served as every result video (default: the committed 1 s MP4). */
   resultVideo?: Buffer;
+  /** The resource packs `GET /account/costs` lists (default: one online pack of 1000 units). */
+  packs?: readonly SandboxPack[];
 }
 
 export interface RecordedRequest {
@@ -83,12 +86,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     processingMs: (options.timing?.processingMs ?? 4000) * scale,
   };
   const resultVideo = options.resultVideo ?? RESULT_VIDEO;
+  const account = accountBook(options.packs ?? [DEFAULT_PACK], now());
   const state: SandboxState = {
     createsReceived: zeroByFamily(),
     tasksCreated: zeroByFamily(),
     tasksByExternalId: new Map(),
     tasks: new Map(),
-    calls: { create: 0, query: 0, list: 0, download: 0 },
+    calls: { create: 0, query: 0, list: 0, download: 0, account: 0 },
     requests: [],
     faults: [...(options.faults ?? [])],
   };
@@ -132,9 +136,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     body: unknown,
     fault: Fault | undefined,
   ): { status: number; json: unknown } | ApiError | 'reset' | 'hang' {
-    const refusal = judgeCreate(family, body);
-    if (refusal) return refusal;
-    const fields = body as Record<string, unknown>;
+    const judged = judgeCreate(family, body);
+    if ('httpStatus' in judged) return judged;
+    const fields = judged.accepted;
     const prompt = typeof fields.prompt === 'string' ? fields.prompt.toLowerCase() : '';
     if ((options.submitBlockTerms ?? []).some((t) => prompt.includes(t.toLowerCase()))) {
       return { httpStatus: 400, code: 1301, message: 'The content of the request triggers the content security policy' };
@@ -196,6 +200,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   function routeOf(method: string, path: string): { route: Route | 'other'; family?: Family; id?: string } {
     if (path.startsWith('/files/')) return { route: 'download', id: path.slice('/files/'.length).replace(/\.mp4$/, '') };
+    if (path === '/account/costs' && method === 'GET') return { route: 'account' };
     const match = /^\/v1\/videos\/([a-z0-9-]+)(?:\/([^/]+))?$/.exec(path);
     const family = match?.[1];
     if (match === null || family === undefined || !isFamily(family)) return { route: 'other' };
@@ -278,6 +283,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   ): Promise<ApiAnswer> {
     const denied = await verifyAuthorization(req.headers.authorization, credentials, now());
     if (denied) return denied;
+    if (route === 'account') return account.answer(now());
     if (family === undefined) return { httpStatus: 404, code: 1203, message: 'resource not found' };
     if (route === 'other') return { httpStatus: 404, code: 1202, message: 'request method not supported' };
     if (fault?.kind === 'server-error') return { httpStatus: SERVER_ERROR_STATUS[fault.code], code: fault.code, message: 'internal error' };

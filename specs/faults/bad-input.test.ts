@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
 import type { RowSpec } from '../../helpers/harness/row-spec.ts';
 import { configProblems } from '../support/config-problems.ts';
+import { notCi } from '../support/not-ci.ts';
 import { runRow, type RowOutcome } from '../../helpers/harness/runner.ts';
 import {
   buildImage2videoNoModel,
@@ -65,20 +66,20 @@ describe('Bad input | environment (each stops the run before any request)', () =
   });
 
   it.each([
-    ['no rows approved', { ...LIVE, APPROVE_ROWS: '', CI: 'false' }, '✗ APPROVE_ROWS is empty'],
+    ['no rows approved', { ...LIVE, APPROVE_ROWS: '' }, '✗ APPROVE_ROWS is empty'],
     ['live under CI=true', { ...LIVE, CI: 'true' }, '✗ live mode refuses to run on a CI machine (CI=true)'],
     [
       'live on GitHub Actions with CI unset',
       { ...LIVE, CI: '', GITHUB_ACTIONS: 'true' },
       '✗ live mode refuses to run on a CI machine (GITHUB_ACTIONS',
     ],
-    ['a misspelt KLING_ setting', { ...LIVE, CI: 'false', KLING_BASEURL: 'https://x.test' }, '✗ KLING_BASEURL is not a setting'],
+    ['a misspelt KLING_ setting', { ...LIVE, KLING_BASEURL: 'https://x.test' }, '✗ KLING_BASEURL is not a setting'],
   ])(
     'the real run exits non-zero with one line: %s',
     async (name, env, line) => {
       const ws = workspace();
       const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
-        env: { ...process.env, ...env, REPORTS_DIR: ws.reportsDir, RECORDINGS_DIR: ws.recordingsDir },
+        env: { ...notCi(), ...env, REPORTS_DIR: ws.reportsDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -230,6 +231,17 @@ describe('Bad input | answers from the API', () => {
     [
       'an envelope without code',
       (_req, res) => sendJson(res, 200, { message: 'SUCCEED', data: createdBody().data }),
+      'environment-auth-transient',
+      ['intent', 'unknown'],
+    ],
+    [
+      'a create answer nested 100 000 levels deep (it may still have made the task)',
+      (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            `{"code":0,"message":"SUCCEED","data":{"task_id":"1","task_status":"submitted"},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+          ),
       'environment-auth-transient',
       ['intent', 'unknown'],
     ],

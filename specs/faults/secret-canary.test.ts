@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,8 @@ import type { Family } from '../../helpers/kling/families.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
+import { runRows } from '../support/child-run.ts';
+import { notCi } from '../support/not-ci.ts';
 import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
 
 /**
@@ -18,15 +19,6 @@ import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
  */
 
 const CANARY = { accessKey: 'CANARYak7Q2fXw9LmZ', secretKey: 'CANARYsk4Vt8Rp1NcYh3' };
-
-function runChild(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
-}
 
 /** A file written as-is, bypassing the harness's scrubbing writer: the planted secret must reach disk. */
 function writeTextFileForTest(file: string, text: string): void {
@@ -43,8 +35,8 @@ afterEach(async () => {
 /** `pnpm test:live` for the given rows against the sandbox, its report built; the run's outputs, for scanning. */
 async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string) {
   // Asynchronous: the sandbox answers from this process, whose event loop must keep running meanwhile.
-  const run = await runChild(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
-    CI: 'false',
+  const run = await runRows({
+    ...notCi(),
     HARNESS_MODE: 'live',
     KLING_BASE_URL: sb.url,
     KLING_ACCESS_KEY: CANARY.accessKey,
@@ -52,7 +44,6 @@ async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: s
     APPROVE_ROWS: approve,
     ROUND_ID: round,
     REPORTS_DIR: ws.reportsDir,
-    RECORDINGS_DIR: ws.recordingsDir,
   });
   // Allure results are started afresh by every run: the report of each run is built before the next.
   buildReport({ resultsDir: join(ws.reportsDir, 'allure-results'), outDir: join(ws.reportsDir, `report-${round}`), name: round });
@@ -76,11 +67,13 @@ describe('Faults | secret canary', () => {
 
     const written = filesUnder(ws.root).map((f) => f.slice(ws.root.length + 1));
     for (const expected of [
-      /^recordings\/A-omni-first-frame\/cassette\.har$/,
+      // Not a Kling host: recorded as what it is, beside the reports, never over the committed recordings.
+      /^reports\/hosts\/127\.0\.0\.1_\d+\/recordings\/A-omni-first-frame\/cassette\.har$/,
       /^reports\/allure-results\//,
       /^reports\/report-live-canary\/index\.html$/,
       /^reports\/evidence\/.*\/B\.json$/,
-      /^recordings\/ledger\.jsonl$/,
+      /^reports\/hosts\/127\.0\.0\.1_\d+\/ledger\.jsonl$/,
+      /^reports\/evidence\/live-canary\/account\.json$/,
     ]) {
       expect(
         written.some((f) => expected.test(f)),

@@ -36,6 +36,7 @@ async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, str
     reportsDir: ws.reportsDir,
     ledgerFile: ledger.file,
     reopen: { rows: [], reason: '' },
+    target: { kind: 'sandbox', host: new URL(sandbox.url).host },
     ...overrides,
   };
   const guardLedger = 'ledgerFile' in overrides && overrides.ledgerFile === undefined ? undefined : ledger;

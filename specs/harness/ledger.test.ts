@@ -97,7 +97,7 @@ describe('Ledger | crash-safe: resume, never re-create', () => {
       stage: 'terminal',
       outcome: 'absent',
       externalTaskId: 'crashed-round-B',
-      proof: 'lookup: 1203, not found; list: no task with it in all 1 page(s)',
+      proof: 'lookup: 1203, not found; list: no task with it, read to its end (1 page(s) read)',
     });
     recordFigure({
       kind: 'scenario',
@@ -348,6 +348,7 @@ describe('Ledger | integrity and the run lock', () => {
       '  C: pending: task 860000000000000003 not finished; the next run resumes it (1 create sent)',
       '  D: open (1 create sent)',
       '  spent: 1 unit (sum of final_unit_deduction)',
+      '  end state: Inconclusive: row B is pending: a create whose outcome is unknown (round r1); row C is pending: task 860000000000000003 not finished (round r1).',
     ]);
   });
 });

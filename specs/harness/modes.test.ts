@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { embeddedFiles } from '../../helpers/harness/report.ts';
 import { workspace } from '../support/harness-env.ts';
+import { notCi } from '../support/not-ci.ts';
 
 /** A digest of every committed recording, to prove a run did not write over them. */
 function recordingsDigest(): string {
@@ -16,7 +18,7 @@ function recordingsDigest(): string {
 }
 
 function run(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...notCi(), ...env }, timeout: 120_000 });
 }
 
 describe('Harness | the commands a person runs', () => {
@@ -34,6 +36,15 @@ describe('Harness | the commands a person runs', () => {
     expect(out).toContain('**End state:** Non-Omni minimal no-model requests are viable');
     expect(out).toMatch(/Report: .*allure-report\/index\.html/);
     expect(existsSync(join(ws.reportsDir, 'allure-report', 'index.html'))).toBe(true);
+    // The account before and after, on the console, in the summary and in the report (promises §12).
+    expect(out).toMatch(/Account before the round:\n {2}Sandbox video pack: online, 1000 of 1000 left/);
+    expect(out).toContain('Account after the round (remaining quantities lag by up to 12 hours):');
+    expect(out).toMatch(/## Account\n\nBefore the round:\n\n- Sandbox video pack: online/);
+    const embedded = embeddedFiles(readFileSync(join(ws.reportsDir, 'allure-report', 'index.html'), 'utf8')).map((f) =>
+      f.content.toString('utf8'),
+    );
+    expect(embedded.some((text) => text.includes('**End state:**') && text.includes('## Account'))).toBe(true);
+    expect(embedded.some((text) => text.includes('"before"') && text.includes('Sandbox video pack: online'))).toBe(true);
     expect(readdirSync(join(ws.reportsDir, 'rehearsal', 'recordings')).sort()).toEqual([
       'A-omni-first-frame',
       'B-text2video-no-model',
@@ -54,10 +65,9 @@ describe('Harness | the commands a person runs', () => {
       encoding: 'utf8',
       timeout: 120_000,
       env: {
-        ...process.env,
+        ...notCi(),
         PATH: `${join('node_modules', '.bin')}:${process.env.PATH ?? ''}`,
         HARNESS_MODE: 'live',
-        CI: 'false',
         APPROVE_ROWS: 'A,B,C',
         KLING_ACCESS_KEY: 'ak-shell-1',
         KLING_SECRET_KEY: 'sk-shell-1',
@@ -76,12 +86,12 @@ describe('Harness | the commands a person runs', () => {
       APPROVE_ROWS: 'A',
       KLING_BASE_URL: 'http://127.0.0.1:9',
       REPORTS_DIR: ws.reportsDir,
-      RECORDINGS_DIR: ws.recordingsDir,
       KLING_ACCESS_KEY: 'ak-target-1',
       KLING_SECRET_KEY: 'sk-target-1',
-      CI: 'false',
     });
-    const target = result.stdout.indexOf('Target: http://127.0.0.1:9 (live: every create is billable; approved rows A)');
+    const target = result.stdout.indexOf(
+      `Target: http://127.0.0.1:9 (not a Kling host: recorded as custom-host in ${join(ws.reportsDir, 'hosts', '127.0.0.1_9', 'recordings')}, never as live; approved rows A)`,
+    );
     expect(target, result.stdout).toBeGreaterThanOrEqual(0);
     const first = result.stdout.search(/\[A\] /);
     expect(first === -1 || first > target).toBe(true);
@@ -95,7 +105,6 @@ describe('Harness | the commands a person runs', () => {
       REPORTS_DIR: ws.reportsDir,
       KLING_ACCESS_KEY: 'ak-x',
       KLING_SECRET_KEY: 'sk-x',
-      CI: 'false',
     });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('✗ APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B');

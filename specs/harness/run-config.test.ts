@@ -56,15 +56,38 @@ describe('Harness | run configuration', () => {
     expect(parseRunConfig({ ...LIVE, [key]: value }).mode).toBe('live');
   });
 
-  it('each mode has its own ledger, derived from its folders; LEDGER_FILE cannot point a run at another', () => {
-    expect(parseRunConfig(LIVE).ledgerFile).toBe('recordings/ledger.jsonl');
-    expect(parseRunConfig({ ...LIVE, RECORDINGS_DIR: '/tmp/r' }).ledgerFile).toBe('/tmp/r/ledger.jsonl');
-    expect(parseRunConfig(REHEARSE).ledgerFile).toBe('reports/rehearsal/ledger.jsonl');
+  it("CI=false does not silence a vendor's own variable: a CI machine that cleared CI for a build tool is still one", () => {
+    expect(configProblems({ ...LIVE, CI: 'false', GITHUB_ACTIONS: 'true' })).toEqual([
+      'live mode refuses to run on a CI machine (GITHUB_ACTIONS is set (GitHub Actions)): every create is billable; run it by hand, with approval',
+    ]);
+  });
+
+  it('where a run records and keeps its ledger follows from its target, and nothing can point it elsewhere', () => {
+    expect(parseRunConfig(LIVE)).toMatchObject({
+      target: { kind: 'kling', host: 'api-singapore.klingai.com' },
+      recordingsDir: 'recordings',
+      ledgerFile: 'recordings/ledger.jsonl',
+    });
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com' }).target.kind).toBe('kling');
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://proxy.example.test' })).toMatchObject({
+      target: { kind: 'custom-host', host: 'proxy.example.test' },
+      recordingsDir: 'reports/hosts/proxy.example.test/recordings',
+      ledgerFile: 'reports/hosts/proxy.example.test/ledger.jsonl',
+    });
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:4010' }).ledgerFile).toBe(
+      'reports/hosts/127.0.0.1_4010/ledger.jsonl',
+    );
+    expect(parseRunConfig(REHEARSE)).toMatchObject({ target: { kind: 'sandbox' }, ledgerFile: 'reports/rehearsal/ledger.jsonl' });
     expect(parseRunConfig({ ...LIVE, LEDGER_FILE: 'recordings/ledger.jsonl' }).ledgerFile).toBe('recordings/ledger.jsonl');
     expect(configProblems({ ...LIVE, LEDGER_FILE: 'reports/rehearsal/ledger.jsonl' })).toEqual([
-      'LEDGER_FILE=reports/rehearsal/ledger.jsonl would point this live run at another ledger than its own (recordings/ledger.jsonl); unset it (it only picks the ledger pnpm ledger reads)',
+      'LEDGER_FILE=reports/rehearsal/ledger.jsonl would point this run at another ledger than its own (recordings/ledger.jsonl); unset it (it only picks the ledger pnpm ledger reads)',
     ]);
     expect(configProblems({ ...REHEARSE, LEDGER_FILE: 'recordings/ledger.jsonl' })).toHaveLength(1);
+    expect(configProblems({ ...LIVE, RECORDINGS_DIR: '/tmp/r' })).toEqual([
+      'RECORDINGS_DIR=/tmp/r would point this run at other recordings and another ledger than its own (recordings); unset it',
+    ]);
+    expect(configProblems({ ...REHEARSE, RECORDINGS_DIR: 'recordings' })).toHaveLength(1);
+    expect(parseRunConfig({ ...REHEARSE, RECORDINGS_DIR: '/tmp/scratch' }).recordingsDir).toBe('/tmp/scratch');
   });
 
   it('a misspelt KLING_ setting is refused in live mode, not left to fall back to the default host', () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RowEvidence } from '../../helpers/harness/evidence.ts';
-import { endState, renderSummary, roundSpend } from '../../helpers/harness/summary.ts';
+import { conclusionsFromEvidence, conclusionsFromLedger, endState } from '../../helpers/harness/end-state.ts';
+import { Ledger } from '../../helpers/harness/ledger.ts';
+import { renderSummary, roundSpend } from '../../helpers/harness/summary.ts';
+import { workspace } from '../support/harness-env.ts';
+import { join } from 'node:path';
 
 function row(rowId: RowEvidence['row'], classification: RowEvidence['classification'], extra: Partial<RowEvidence> = {}): RowEvidence {
   return {
@@ -25,22 +29,62 @@ function row(rowId: RowEvidence['row'], classification: RowEvidence['classificat
 
 describe('Harness | round summary', () => {
   it('says non-Omni can tighten when B and C both succeeded', () => {
-    expect(endState([row('A', 'success'), row('B', 'success'), row('C', 'success')])).toBe(
-      'Non-Omni minimal no-model requests are viable: the scaffold policy can tighten (rows B and C succeeded without model_name).',
+    expect(
+      endState(
+        conclusionsFromEvidence([row('A', 'success'), row('B', 'success', { taskId: 't-b' }), row('C', 'success', { taskId: 't-c' })]),
+      ),
+    ).toBe(
+      'Non-Omni minimal no-model requests are viable: the scaffold policy can tighten (row B succeeded in round live-20261124-100000 by task t-b; row C succeeded in round live-20261124-100000 by task t-c, without model_name).',
     );
   });
 
   it('says non-Omni must stay caller-explicit when B or C hit a model-policy mismatch', () => {
-    expect(endState([row('B', 'model-policy-mismatch', { reason: 'the API refused the model (code 1201)' }), row('C', 'success')])).toBe(
-      'Non-Omni still requires explicit legacy model handling: keep it caller-explicit / provisional (row B: the API refused the model (code 1201)).',
+    expect(
+      endState(
+        conclusionsFromEvidence([
+          row('B', 'model-policy-mismatch', { reason: 'the API refused the model (code 1201)' }),
+          row('C', 'success'),
+        ]),
+      ),
+    ).toBe(
+      'Non-Omni still requires explicit legacy model handling: keep it caller-explicit / provisional (row B, round live-20261124-100000: the API refused the model (code 1201)).',
     );
   });
 
   it('says inconclusive, and why, otherwise', () => {
-    expect(endState([row('B', 'success'), row('C', 'asset-quality', { reason: 'replace the asset' })])).toBe(
-      'Inconclusive: row B: success (success reason); row C: asset-quality (replace the asset).',
+    expect(endState(conclusionsFromEvidence([row('B', 'success'), row('C', 'asset-quality', { reason: 'replace the asset' })]))).toBe(
+      'Inconclusive: row B succeeded in round live-20261124-100000; row C: asset-quality (replace the asset).',
     );
-    expect(endState([row('A', 'success')])).toBe('Inconclusive: row B did not run; row C did not run.');
+    expect(endState(conclusionsFromEvidence([row('A', 'success')]))).toBe(
+      'Inconclusive: row B has no answer yet; row C has no answer yet.',
+    );
+  });
+
+  it('counts earlier rounds: B closed in one round and C in the next is an answer, from the ledger', () => {
+    const ledger = new Ledger(join(workspace().root, 'ledger.jsonl'));
+    const at = '2026-11-24T10:00:00.000Z';
+    const closed = (row: 'B' | 'C', round: string, taskId: string) => {
+      ledger.append({ stage: 'intent', row, round, externalTaskId: `${round}-${row}`, payloadDigest: 'd', at });
+      ledger.append({
+        stage: 'terminal',
+        row,
+        round,
+        externalTaskId: `${round}-${row}`,
+        outcome: 'succeed',
+        taskId,
+        classification: 'success',
+        verdict: 'tightened',
+        at,
+      });
+    };
+    closed('B', 'live-1', '860000000000000001');
+    expect(endState(conclusionsFromLedger(ledger))).toBe(
+      'Inconclusive: row B closed in round live-1 by task 860000000000000001; row C has no answer yet.',
+    );
+    closed('C', 'live-2', 'CjI17WevH1IAAAAAAHmgsw');
+    expect(endState(conclusionsFromLedger(ledger))).toBe(
+      'Non-Omni minimal no-model requests are viable: the scaffold policy can tighten (row B closed in round live-1 by task 860000000000000001; row C closed in round live-2 by task CjI17WevH1IAAAAAAHmgsw, without model_name).',
+    );
   });
 
   it('sums final_unit_deduction, strings and all, and marks non-live rows as not real spend', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { memorySink } from '../../helpers/harness/evidence-sink.ts';
 import { RoundJournal, roundAt } from '../../helpers/harness/round.ts';
 import type { RunConfig } from '../../helpers/harness/run-config.ts';
+import { targetOf } from '../../helpers/harness/run-target.ts';
 import type { RowEnvironment } from '../../helpers/harness/runner.ts';
 import type { Credentials } from '../../helpers/kling/auth.ts';
 
@@ -30,6 +31,9 @@ export function rowEnvironment(
     ledgerFile: config.mode === 'replay' ? undefined : join(ws.root, 'ledger.jsonl'),
     reopen: { rows: [], reason: '' },
     ...config,
+    target:
+      config.target ??
+      targetOf(config.mode, config.mode === 'replay' ? 'https://recorded.kling.invalid' : (config.baseUrl ?? 'http://127.0.0.1:9')),
   };
   const round = roundAt(ws.reportsDir, extra.round?.id ?? `${config.mode}-test`);
   const sink = memorySink();

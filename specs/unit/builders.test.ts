@@ -158,6 +158,6 @@ describe('Scaffold | next-round builders', () => {
         { index: 2, prompt: 'close', duration: '3' },
       ],
     });
-    expect(checkRequest('omni-video', built.body)).toEqual({ errors: [], warnings: [] });
+    expect(checkRequest('omni-video', built.body)).toMatchObject({ errors: [], warnings: [] });
   });
 });

@@ -142,7 +142,7 @@ describe('Client | create', () => {
     await expect(client.create('text2video', body)).rejects.toMatchObject({
       name: 'CreateOutcomeUnknownError',
       reason: 'no-answer',
-      detail: 'TIMEOUT',
+      detail: expect.stringMatching(/^TIMEOUT from 127\.0\.0\.1:\d+$/) as string,
     });
   });
 
@@ -273,11 +273,12 @@ describe('Client | query, lookup and list', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('an answer larger than the cap is cut off unread, whatever it declares', async () => {
+  it('an answer larger than the cap is cut off unread, whatever it declares; a list page may be larger', async () => {
     const huge = Buffer.alloc(MAX_ANSWER_BYTES + 1024, 'a');
     const { client } = await clientFor(
       (req, res) => {
-        if (req.url.endsWith('/declared')) res.writeHead(200, { 'content-type': 'application/json' }).end(huge);
+        if (req.url.includes('pageNum=')) sendJson(res, 200, { ...taskBody('succeed'), data: [], pad: 'x'.repeat(MAX_ANSWER_BYTES) });
+        else if (req.url.endsWith('/declared')) res.writeHead(200, { 'content-type': 'application/json' }).end(huge);
         else {
           res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
           res.end(huge);
@@ -287,7 +288,36 @@ describe('Client | query, lookup and list', () => {
     );
     await expect(client.query('text2video', 'declared')).rejects.toThrow(/ERR_ANSWER_TOO_LARGE/);
     await expect(client.query('text2video', 'chunked')).rejects.toThrow(/ERR_ANSWER_TOO_LARGE/);
-    await expect(client.create('text2video', body)).rejects.toMatchObject({ reason: 'no-answer', detail: 'ERR_ANSWER_TOO_LARGE' });
+    await expect(client.create('text2video', body)).rejects.toMatchObject({
+      reason: 'no-answer',
+      detail: expect.stringMatching(/^ERR_ANSWER_TOO_LARGE from /) as string,
+    });
+    await expect(client.list('text2video')).resolves.toMatchObject({ value: [] });
+  });
+
+  it('an answer nested deeper than any API answer is unreadable, not a stack to overflow', async () => {
+    const deep = `{"code":0,"message":"SUCCEED","data":{"task_id":"1","task_status":"submitted"},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const { client } = await clientFor((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(deep));
+    await expect(client.create('text2video', body)).rejects.toMatchObject({
+      reason: 'not-kling',
+      detail: 'not a Kling answer: HTTP 200 with a body that is not JSON',
+    });
+  });
+
+  it('a query refused with 1002 is tried once more with a freshly signed token; a create never is', async () => {
+    const tokens: string[] = [];
+    const { client, requests } = await clientFor((req, res) => {
+      tokens.push(req.headers.authorization ?? '');
+      if (tokens.length === 1) sendJson(res, 401, { code: 1002, message: 'Authorization signature is invalid', request_id: 'r' });
+      else sendJson(res, 200, taskBody('processing'));
+    });
+    await expect(client.query('text2video', TASK)).resolves.toMatchObject({ value: { task_status: 'processing' } });
+    expect(requests).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+    tokens.length = 0;
+    requests.length = 0;
+    await expect(client.create('text2video', body)).rejects.toMatchObject({ code: 1002 });
+    expect(requests).toHaveLength(1);
   });
 
   it('lists with pageNum and pageSize', async () => {

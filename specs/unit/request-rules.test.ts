@@ -56,16 +56,7 @@ const REFUSED: [string, Family, unknown, string, string | RegExp][] = [
     "'kling-v3-omni' is not a text2video model",
   ],
   ['model rejected in a live probe', 'text2video', { ...t2v, model_name: 'kling-v3-0' }, 'model_name', 'is not a text2video model'],
-  [
-    'cfg_scale on v2.x',
-    'text2video',
-    { ...t2v, model_name: 'kling-v2-master', cfg_scale: 0.5 },
-    'cfg_scale',
-    'no kling-v2.x model takes it',
-  ],
   ['cfg_scale out of range', 'text2video', { ...t2v, cfg_scale: 1.5 }, 'cfg_scale', /<=1/],
-  ['sound on a silent model', 'text2video', { ...t2v, sound: 'on' }, 'sound', 'kling-v1 has no sound'],
-  ['sound on v2-6 std', 'text2video', { ...t2v, model_name: 'kling-v2-6', sound: 'on' }, 'sound', "needs mode 'pro'"],
   // Limits
   ['prompt over 2500', 'text2video', { ...t2v, prompt: 'x'.repeat(2501) }, 'prompt', 'at most 2500 characters'],
   ['empty prompt', 'text2video', { ...t2v, prompt: '' }, 'prompt', 'must not be empty'],
@@ -326,5 +317,109 @@ describe('Scaffold | request contract check accepts', () => {
       errors: [],
       warnings: [{ path: 'multi_shot' }],
     });
+  });
+});
+
+describe('Scaffold | request contract check is as tolerant as the API', () => {
+  const EMPTY_AS_ABSENT = 'is an empty string: the API takes it as absent (docs/kling-api.md §3a)';
+
+  it.each([
+    ['callback_url, as in Kling’s own examples', 'text2video', { ...t2v, callback_url: '' }, 'callback_url'],
+    ['external_task_id, as in Kling’s own examples', 'text2video', { ...t2v, external_task_id: '' }, 'external_task_id'],
+    ['static_mask, sent by a create that succeeded', 'image2video', { ...i2v, static_mask: '' }, 'static_mask'],
+    ['negative_prompt', 'multi-image2video', { ...mi2v, negative_prompt: '' }, 'negative_prompt'],
+    ['model_name', 'text2video', { ...t2v, model_name: '' }, 'model_name'],
+  ] as [string, Family, unknown, string][])('takes an empty optional %s as absent, with a warning', (_name, family, body, path) => {
+    expect(checkRequest(family, body)).toMatchObject({ errors: [], warnings: [{ path, message: EMPTY_AS_ABSENT }] });
+  });
+
+  it('applies every later rule to an empty optional string as to an absent field', () => {
+    // kling-api §4: a missing image is refused with 1201 "image can not be null"; an empty one is missing.
+    expect(checkRequest('image2video', { ...i2v, image: '' }).errors).toEqual([
+      { path: 'image', message: 'image or image_tail is required (docs/kling-api.md §3e)' },
+    ]);
+    // An empty model_name is the family's default model, with that model's durations.
+    expect(checkRequest('text2video', { ...t2v, model_name: '', duration: '7' }).errors).toEqual([
+      { path: 'duration', message: '"7" is not a duration kling-v1 takes (5, 10) (docs/kling-api.md §3c)' },
+    ]);
+    // A required string stays required: empty is refused.
+    expect(checkRequest('multi-image2video', { ...mi2v, prompt: '' }).errors.map((e) => e.path)).toEqual(['prompt']);
+    expect(checkRequest('text2video', { ...t2v, prompt: '' }).errors.map((e) => e.path)).toEqual(['prompt']);
+  });
+
+  it.each([
+    [
+      'cfg_scale on kling-v2-6, which a production integration sends',
+      'text2video',
+      { ...t2v, model_name: 'kling-v2-6', cfg_scale: 0.5 },
+      'cfg_scale',
+    ],
+    ['cfg_scale on kling-v2-master', 'image2video', { ...i2v, model_name: 'kling-v2-master', cfg_scale: 0.5 }, 'cfg_scale'],
+    ["sound 'on' on a model without sound", 'text2video', { ...t2v, sound: 'on' }, 'sound'],
+    ["sound 'on' on kling-v2-6 outside pro", 'text2video', { ...t2v, model_name: 'kling-v2-6', sound: 'on' }, 'sound'],
+  ] as [string, Family, unknown, string][])('warns, without refusing, about %s: the API may ignore it', (_name, family, body, path) => {
+    const { errors, warnings } = checkRequest(family, body);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([{ path, message: expect.stringContaining('the API may ignore it') as string }]);
+  });
+
+  it('still refuses a duration the model does not list', () => {
+    expect(checkRequest('text2video', { ...t2v, model_name: 'kling-v2-6', duration: '7' }).errors.map((e) => e.path)).toEqual(['duration']);
+  });
+
+  it('refuses image_tail on kling-v2-6 outside pro, or with sound on, as the API does at runtime', () => {
+    const v26 = { ...i2v, model_name: 'kling-v2-6', image_tail: IMG };
+    expect(checkRequest('image2video', v26).errors).toEqual([
+      { path: 'image_tail', message: "on kling-v2-6 needs mode 'pro' (docs/kling-api.md §3c)" },
+    ]);
+    expect(checkRequest('image2video', { ...v26, mode: 'pro', sound: 'on' }).errors).toEqual([
+      { path: 'image_tail', message: "on kling-v2-6 cannot be combined with sound 'on' (docs/kling-api.md §3c)" },
+    ]);
+    expect(checkRequest('image2video', { ...v26, mode: 'pro' })).toMatchObject({ errors: [], warnings: [] });
+  });
+});
+
+describe('Scaffold | request contract check cites its sources', () => {
+  const CITATION = /\((?:docs\/kling-api\.md §\d+[a-z]?|https:\/\/app\.klingai\.com\/\S+)\)$/;
+  // Bodies beyond REFUSED that reach the warnings, the rules found nowhere else and zod's own messages.
+  const others: [Family, unknown][] = [
+    ['image2video', { ...i2v, aspect_ratio: '16:9', cfg_scale: 0.5, model_name: 'kling-v2-1', callback_url: '' }],
+    ['omni-video', { ...omni, aspect_ratio: undefined, external_task_id: '' }],
+    ['omni-video', { ...omni, image_list: [{ image_url: IMG, type: 'first_frame' }] }],
+    ['text2video', { ...t2v, shot_type: 'intelligence', sound: 'on', model_name: 'kling-v2-6' }],
+    ['text2video', { ...t2v, sound: 'on' }],
+    ['text2video', { ...t2v, model: 'kling-v1', image_list: [] }],
+    ['omni-video', { ...omni, image_list: [{ image: IMG }] }],
+    ['omni-video', 'not an object'],
+    ['text2video', { ...t2v, watermark_info: { enabled: 'yes' }, callback_url: 'not a url', external_task_id: 7 }],
+    ['image2video', { ...i2v, model_name: 'kling-v2-6', image_tail: IMG, sound: 'on' }],
+    ['omni-video', { ...omni, model_name: 'kling-video-o1', image_list: Array(3).fill({ image_url: IMG, type: 'first_frame' }) }],
+    [
+      'omni-video',
+      {
+        ...omni,
+        model_name: 'kling-video-o1',
+        image_list: [
+          { image_url: IMG, type: 'first_frame' },
+          { image_url: IMG, type: 'end_frame' },
+        ],
+        element_list: [{ element_id: 1 }],
+      },
+    ],
+    ['text2video', customShots([{ index: 1, prompt: 'a', duration: '9' }], { model_name: 'kling-v3', duration: '5' })],
+    [
+      'image2video',
+      { ...i2v, image_tail: IMG, multi_shot: true, shot_type: 'customize', multi_prompt: [{ index: 1, prompt: '', duration: '5' }] },
+    ],
+  ];
+  const bodies: [Family, unknown][] = [...REFUSED.map(([, family, body]): [Family, unknown] => [family, body]), ...others];
+
+  it('ends every error and warning with the docs/kling-api.md section or the official page it comes from', () => {
+    const findings = bodies.flatMap(([family, body]) => {
+      const { errors, warnings } = checkRequest(family, body);
+      return [...errors, ...warnings].map((f) => `${family} ${f.path}: ${f.message}`);
+    });
+    expect(findings.length).toBeGreaterThan(bodies.length);
+    expect(findings.filter((f) => !CITATION.test(f))).toEqual([]);
   });
 });

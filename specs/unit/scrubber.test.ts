@@ -37,6 +37,13 @@ describe('Scrubber | what it removes', () => {
     expect(scrubText('eyJzdWIiOiJwYXlsb2FkIn0 alone')).toBe('[redacted-jwt] alone');
   });
 
+  it('a key spelled with percent escapes goes, with the run of text that carries it', () => {
+    registerSecret(AK);
+    const spelled = AK.replace('s', '%73');
+    expect(scrubText(`video https://cdn.example.test/v.mp4?k=${spelled}&x=1 ok`)).toBe('video [redacted] ok');
+    expect(scrubText('a 100% honest answer, 50%off and a%2Fb')).toBe('a 100% honest answer, 50%off and a%2Fb');
+  });
+
   it('leaves a long base64 body alone when "eyJ" merely occurs inside it', () => {
     const base64 = `iVBORw0KGgoAAAANSUhEUgAAeyJ${'A'.repeat(40)}`;
     expect(scrubText(base64)).toBe(base64);
@@ -75,8 +82,12 @@ describe('Terminal | what a line may show', () => {
     expect(forTerminal('abc\u202Edcba')).toBe('abcdcba');
   });
 
-  it('scrubs before it shows', () => {
+  it('scrubs before it shows, and after stripping, so nothing stripped can join a key back together', () => {
     registerSecret(SK);
     expect(forTerminal(`echo ${SK}`)).toBe('echo [redacted]');
+    for (const joiner of ['\u0007', '\u001b[0m', '\u200b', '\u200e', '\u0000', '\ufeff']) {
+      expect(forTerminal(`key ${SK.slice(0, 6)}${joiner}${SK.slice(6)}`)).toBe('key [redacted]');
+    }
+    expect(forTerminal(`key ${SK.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))}`)).toBe('key [redacted]');
   });
 });

@@ -1,0 +1,25 @@
+import { spawn } from 'node:child_process';
+
+export interface ChildResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A node child process with its output collected. Asynchronous on purpose: a sandbox the test started answers the
+ * child from this process, whose event loop must keep running meanwhile (spawnSync would hang them both).
+ */
+export function runNode(args: string[], env: Record<string, string | undefined>): Promise<ChildResult> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+/** `vitest run --project rows` (the matrix) in a child, as `pnpm test:live` or a rehearsal runs it. */
+export function runRows(env: Record<string, string | undefined>): Promise<ChildResult> {
+  return runNode(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], env);
+}
