@@ -24,13 +24,13 @@ export default defineConfig(
     // scrubs on the way out. Each exception below writes bytes no server text can reach, or is that module.
     files: ['helpers/**/*.ts'],
     ignores: [
-      'helpers/harness/scrubbed-files.ts',
-      'helpers/harness/terminal.ts',
-      'helpers/harness/evidence-sink.ts',
+      'helpers/harness/sinks/scrubbed-files.ts',
+      'helpers/harness/sinks/terminal.ts',
+      'helpers/harness/evidence/evidence-sink.ts',
       // Binary result bytes, scanned for secrets as they stream (the downloader refuses a body that quotes one).
       'helpers/kling/downloader.ts',
       // The run lock holds our own pid, host and round.
-      'helpers/harness/run-lock.ts',
+      'helpers/harness/ledger/run-lock.ts',
       // Tools that print or write only what they made themselves: the sandbox's demo URL and keys, the drawn
       // asset, the benchmark's figures.
       'helpers/sandbox/cli.ts',
@@ -43,9 +43,9 @@ export default defineConfig(
         'error',
         {
           paths: [
-            { name: 'node:fs', importNames: FS_WRITES, message: 'write files through helpers/harness/scrubbed-files.ts' },
-            { name: 'node:fs/promises', importNames: FS_WRITES, message: 'write files through helpers/harness/scrubbed-files.ts' },
-            { name: 'allure-js-commons', message: 'report through helpers/harness/evidence-sink.ts, which scrubs' },
+            { name: 'node:fs', importNames: FS_WRITES, message: 'write files through helpers/harness/sinks/scrubbed-files.ts' },
+            { name: 'node:fs/promises', importNames: FS_WRITES, message: 'write files through helpers/harness/sinks/scrubbed-files.ts' },
+            { name: 'allure-js-commons', message: 'report through helpers/harness/evidence/evidence-sink.ts, which scrubs' },
           ],
         },
       ],

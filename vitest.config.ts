@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
-import { allureCategories, allureEnvironment } from './helpers/harness/allure-options.ts';
-import { RowOrderSequencer } from './helpers/harness/row-order-sequencer.ts';
+import { allureCategories, allureEnvironment } from './helpers/harness/vitest/allure-options.ts';
+import { RowOrderSequencer } from './helpers/harness/vitest/row-order-sequencer.ts';
 
 const require = createRequire(import.meta.url);
 const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
@@ -45,7 +45,7 @@ export default defineConfig({
           name: 'floor',
           include: ['specs/bench/floor.test.ts'],
           setupFiles,
-          globalSetup: ['helpers/harness/global-setup.ts'],
+          globalSetup: ['helpers/harness/vitest/global-setup.ts'],
           pool: 'threads',
         },
       },
@@ -64,7 +64,7 @@ export default defineConfig({
           name: 'rows',
           include: ['specs/rows/**/*.spec.ts'],
           setupFiles,
-          globalSetup: ['helpers/harness/global-setup.ts'],
+          globalSetup: ['helpers/harness/vitest/global-setup.ts'],
           fileParallelism: false,
           // Rows share their state on disk (journal, ledger), not in modules: one module graph for all of them
           // saves re-importing Polly, zod and the harness for every row (the benchmark's replay-cost figure).

@@ -6,12 +6,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createTokenSource } from '../kling/auth.ts';
 import { KlingClient } from '../kling/client.ts';
 import { buildText2videoNoModel } from '../kling/builders.ts';
-import type { EvidenceSink } from '../harness/evidence-sink.ts';
-import { memorySink } from '../harness/evidence-sink.ts';
-import { RoundJournal, roundAt } from '../harness/round.ts';
-import { runRow } from '../harness/runner.ts';
-import type { RowSpec } from '../harness/row-spec.ts';
-import { ciVariables } from '../harness/ci.ts';
+import type { EvidenceSink } from '../harness/evidence/evidence-sink.ts';
+import { memorySink } from '../harness/evidence/evidence-sink.ts';
+import { RoundJournal, roundAt } from '../harness/evidence/round.ts';
+import { runRow } from '../harness/rows/runner.ts';
+import type { RowSpec } from '../harness/rows/row-spec.ts';
+import { ciVariables } from '../harness/config/ci.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
 /**

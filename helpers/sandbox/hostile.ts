@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Fault, Route } from './faults.ts';
 
@@ -105,6 +104,19 @@ export function alterHeaders(fault: Fault | undefined, headers: Record<string, s
   return headers;
 }
 
+/** Until the response can take more, or is gone: both listeners removed either way, so none accumulate. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Writes `head`, then `fill` over and over, to `total` bytes, honouring backpressure; stops if the client goes. */
 export async function stream(
   res: ServerResponse,
@@ -120,7 +132,7 @@ export async function stream(
   while (sent < total && !res.destroyed) {
     const piece = fill.subarray(0, Math.min(fill.length, total - sent));
     sent += piece.length;
-    if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(piece)) await drainedOrClosed(res);
   }
   res.end();
 }

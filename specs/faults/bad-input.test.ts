@@ -3,10 +3,10 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
-import type { RowSpec } from '../../helpers/harness/row-spec.ts';
+import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
 import { configProblems } from '../support/config-problems.ts';
 import { notCi } from '../support/not-ci.ts';
-import { runRow, type RowOutcome } from '../../helpers/harness/runner.ts';
+import { runRow, type RowOutcome } from '../../helpers/harness/rows/runner.ts';
 import {
   buildImage2videoNoModel,
   buildMultiImage2videoNoModel,
@@ -261,7 +261,7 @@ describe('Bad input | answers from the API', () => {
     );
     expect(outcome).toMatchObject({ status: 'done', evidence: { classification } });
     if (outcome.status === 'done') oneLine(outcome.evidence.reason);
-    const { Ledger } = await import('../../helpers/harness/ledger.ts');
+    const { Ledger } = await import('../../helpers/harness/ledger/ledger.ts');
     expect(new Ledger(ledgerFile).entries().map((e) => e.stage)).toEqual(stages);
     const posts = servers.scripted.requests.filter((r) => r.method === 'POST').length;
     expect(posts).toBe(1);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../helpers/harness/ledger.ts';
-import { runRow } from '../../helpers/harness/runner.ts';
+import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
+import { runRow } from '../../helpers/harness/rows/runner.ts';
 import type { Classification } from '../../helpers/kling/classifier.ts';
 import type { FaultRule } from '../../helpers/sandbox/faults.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../helpers/harness/ledger.ts';
-import { runRow, type RowOutcome } from '../../helpers/harness/runner.ts';
+import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
+import { runRow, type RowOutcome } from '../../helpers/harness/rows/runner.ts';
 import type { Classification } from '../../helpers/kling/classifier.ts';
 import type { Fault, FaultRule, ReflectPlace } from '../../helpers/sandbox/faults.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';

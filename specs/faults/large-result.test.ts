@@ -1,8 +1,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readMeta } from '../../helpers/harness/cassette-meta.ts';
-import { hostFolder } from '../../helpers/harness/run-target.ts';
+import { readMeta } from '../../helpers/harness/cassettes/cassette-meta.ts';
+import { hostFolder } from '../../helpers/harness/config/run-target.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildReport } from '../../helpers/harness/report.ts';
+import { buildReport } from '../../helpers/harness/evidence/report.ts';
 import type { FaultRule, ReflectPlace } from '../../helpers/sandbox/faults.ts';
 import type { Family } from '../../helpers/kling/families.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';

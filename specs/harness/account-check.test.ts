@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accountSnapshot, checkAccount, resetAccountSpacing } from '../../helpers/harness/account-check.ts';
-import { Ledger } from '../../helpers/harness/ledger.ts';
-import { hostFolder } from '../../helpers/harness/run-target.ts';
+import { accountSnapshot, checkAccount, resetAccountSpacing } from '../../helpers/harness/account/account-check.ts';
+import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
+import { hostFolder } from '../../helpers/harness/config/run-target.ts';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
 import type { SandboxPack } from '../../helpers/sandbox/account.ts';
@@ -171,7 +171,7 @@ describe('Harness | the account check before a live round', () => {
 
 describe('Harness | pnpm account', () => {
   const account = (sb: Sandbox, env: Record<string, string> = {}) =>
-    runNode(['--import', 'tsx', 'helpers/harness/account-cli.ts'], {
+    runNode(['--import', 'tsx', 'helpers/harness/cli/account-cli.ts'], {
       ...process.env,
       KLING_BASE_URL: sb.url,
       KLING_ACCESS_KEY: sb.credentials.accessKey,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Har } from '../../helpers/harness/cassette-format.ts';
-import { RECORDED_ORIGIN, matchBody, matchUrl, normalizeHar } from '../../helpers/harness/cassette-normalize.ts';
-import { base64Token, redactBody } from '../../helpers/harness/redact.ts';
+import type { Har } from '../../helpers/harness/cassettes/cassette-format.ts';
+import { RECORDED_ORIGIN, matchBody, matchUrl, normalizeHar } from '../../helpers/harness/cassettes/cassette-normalize.ts';
+import { base64Token, redactBody } from '../../helpers/harness/cassettes/redact.ts';
 import { knownGoodBase64 } from '../support/images.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/cassettes/${name}`, import.meta.url), 'utf8')) as Har;

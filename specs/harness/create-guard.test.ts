@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CreateRefused, guardCreate } from '../../helpers/harness/create-guard.ts';
-import type { RunConfig } from '../../helpers/harness/run-config.ts';
-import { Ledger } from '../../helpers/harness/ledger.ts';
-import { roundAt } from '../../helpers/harness/round.ts';
+import { CreateRefused, guardCreate } from '../../helpers/harness/ledger/create-guard.ts';
+import type { RunConfig } from '../../helpers/harness/config/run-config.ts';
+import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
+import { roundAt } from '../../helpers/harness/evidence/round.ts';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';

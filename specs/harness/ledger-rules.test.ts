@@ -1,8 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ledger, LedgerCorruptError, describeSpend, spendOf, type LedgerEntry, type RowEntryLine } from '../../helpers/harness/ledger.ts';
-import { ledgerStatusLines } from '../../helpers/harness/ledger-report.ts';
+import {
+  Ledger,
+  LedgerCorruptError,
+  describeSpend,
+  spendOf,
+  type LedgerEntry,
+  type RowEntryLine,
+} from '../../helpers/harness/ledger/ledger.ts';
+import { ledgerStatusLines } from '../../helpers/harness/ledger/ledger-report.ts';
 import { workspace } from '../support/harness-env.ts';
 
 /** The ledger's rules, on ledgers written by hand: what no line can talk it into. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDotenvForLive } from '../../helpers/harness/load-env.ts';
+import { loadDotenvForLive } from '../../helpers/harness/config/load-env.ts';
 import { configProblems } from '../support/config-problems.ts';
 
 function dotenv(text: string): string {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { embeddedFiles } from '../../helpers/harness/report.ts';
+import { embeddedFiles } from '../../helpers/harness/evidence/report.ts';
 import { workspace } from '../support/harness-env.ts';
 import { notCi } from '../support/not-ci.ts';
 
@@ -25,7 +25,7 @@ describe('Harness | the commands a person runs', () => {
   it('pnpm rehearse runs A, B, C against the sandbox, one create each, writes scratch recordings only, and builds the report', () => {
     const ws = workspace();
     const before = recordingsDigest();
-    const result = run(['--import', 'tsx', 'helpers/harness/rehearse.ts'], {
+    const result = run(['--import', 'tsx', 'helpers/harness/cli/rehearse.ts'], {
       REPORTS_DIR: ws.reportsDir,
       SANDBOX_TIME_SCALE: '0.1',
       APPROVE_ROWS: '',

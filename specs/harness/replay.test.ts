@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Har } from '../../helpers/harness/cassette-format.ts';
-import { MissingCassetteError, ReplayMismatchError } from '../../helpers/harness/polly.ts';
-import type { RowSpec } from '../../helpers/harness/row-spec.ts';
-import { ReplayDriftError, runRow } from '../../helpers/harness/runner.ts';
+import type { Har } from '../../helpers/harness/cassettes/cassette-format.ts';
+import { MissingCassetteError, ReplayMismatchError } from '../../helpers/harness/cassettes/polly.ts';
+import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
+import { ReplayDriftError, runRow } from '../../helpers/harness/rows/runner.ts';
 import { buildPreservedRiskControl, buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { knownGoodBase64 } from '../support/images.ts';
 import { rowEnvironment, workspace } from '../support/harness-env.ts';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport, remoteReferences, stripAnalytics } from '../../helpers/harness/report.ts';
+import { buildReport, remoteReferences, stripAnalytics } from '../../helpers/harness/evidence/report.ts';
 import { knownGoodPng } from '../support/images.ts';
 
 const GTAG = `<body>

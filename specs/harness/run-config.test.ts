@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configProblems } from '../support/config-problems.ts';
-import { parseRunConfig } from '../../helpers/harness/run-config.ts';
+import { parseRunConfig } from '../../helpers/harness/config/run-config.ts';
 
 const LIVE = { HARNESS_MODE: 'live', APPROVE_ROWS: 'A,B', KLING_ACCESS_KEY: 'ak-1234', KLING_SECRET_KEY: 'sk-5678' };
 const REHEARSE = { ...LIVE, HARNESS_MODE: 'rehearse', KLING_BASE_URL: 'http://127.0.0.1:4010' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RowEvidence } from '../../helpers/harness/evidence.ts';
-import { conclusionsFromEvidence, conclusionsFromLedger, endState } from '../../helpers/harness/end-state.ts';
-import { Ledger } from '../../helpers/harness/ledger.ts';
-import { renderSummary, roundSpend } from '../../helpers/harness/summary.ts';
+import type { RowEvidence } from '../../helpers/harness/evidence/evidence.ts';
+import { conclusionsFromEvidence, conclusionsFromLedger, endState } from '../../helpers/harness/evidence/end-state.ts';
+import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
+import { renderSummary, roundSpend } from '../../helpers/harness/evidence/summary.ts';
 import { workspace } from '../support/harness-env.ts';
 import { join } from 'node:path';
 

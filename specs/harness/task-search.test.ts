@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchByExternalId } from '../../helpers/harness/task-search.ts';
+import { searchByExternalId } from '../../helpers/harness/ledger/task-search.ts';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
 import { sendJson, startLoopbackServer, type Handler } from '../support/loopback-server.ts';

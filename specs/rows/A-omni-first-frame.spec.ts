@@ -1,5 +1,5 @@
 import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
-import { defineRow } from '../../helpers/harness/define-row.ts';
+import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
 import { buildOmniFirstFrame } from '../../helpers/kling/builders.ts';
 
 defineRow({

@@ -1,4 +1,4 @@
-import { defineRow } from '../../helpers/harness/define-row.ts';
+import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 
 defineRow({

@@ -1,6 +1,6 @@
 import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
-import { defineRow } from '../../helpers/harness/define-row.ts';
-import type { RowSpec } from '../../helpers/harness/row-spec.ts';
+import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
+import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
 import { buildPreservedRiskControl } from '../../helpers/kling/builders.ts';
 
 export const RISK_CONTROL_SPEC: RowSpec = {

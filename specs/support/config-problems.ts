@@ -1,4 +1,4 @@
-import { ConfigError, parseRunConfig } from '../../helpers/harness/run-config.ts';
+import { ConfigError, parseRunConfig } from '../../helpers/harness/config/run-config.ts';
 
 /** The one-line problems a run configuration is refused with (none when it is accepted). */
 export function configProblems(env: Record<string, string | undefined>): readonly string[] {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { jsonLines } from '../../helpers/harness/scrubbed-files.ts';
+import { jsonLines } from '../../helpers/harness/sinks/scrubbed-files.ts';
 import type { Figure } from './figures.ts';
 import { FIGURES_FILE } from './figures.ts';
 

@@ -1,4 +1,4 @@
-import { appendJsonLine } from '../../helpers/harness/scrubbed-files.ts';
+import { appendJsonLine } from '../../helpers/harness/sinks/scrubbed-files.ts';
 
 /**
  * The fault suite's figures (scenarios run, hostile cases, double creates, secret hits, bad inputs tried, peak

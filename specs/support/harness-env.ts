@@ -1,11 +1,11 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memorySink } from '../../helpers/harness/evidence-sink.ts';
-import { RoundJournal, roundAt } from '../../helpers/harness/round.ts';
-import type { RunConfig } from '../../helpers/harness/run-config.ts';
-import { targetOf } from '../../helpers/harness/run-target.ts';
-import type { RowEnvironment } from '../../helpers/harness/runner.ts';
+import { memorySink } from '../../helpers/harness/evidence/evidence-sink.ts';
+import { RoundJournal, roundAt } from '../../helpers/harness/evidence/round.ts';
+import type { RunConfig } from '../../helpers/harness/config/run-config.ts';
+import { targetOf } from '../../helpers/harness/config/run-target.ts';
+import type { RowEnvironment } from '../../helpers/harness/rows/runner.ts';
 import type { Credentials } from '../../helpers/kling/auth.ts';
 
 /** A throwaway workspace (recordings, reports) and a row environment for driving the runner directly. */

@@ -1,4 +1,4 @@
-import type { RowSpec } from '../../helpers/harness/row-spec.ts';
+import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 
 /** Row B's shape, for the ledger's crash tests. */

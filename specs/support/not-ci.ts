@@ -1,4 +1,4 @@
-import { ciVariables } from '../../helpers/harness/ci.ts';
+import { ciVariables } from '../../helpers/harness/config/ci.ts';
 
 /**
  * The environment a test gives a live child run against the sandbox: this one, with every variable that says

@@ -5,10 +5,10 @@
  * the outcome and the run's peak RSS growth as one JSON line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { memorySink } from '../../helpers/harness/evidence-sink.ts';
-import { RoundJournal, roundAt } from '../../helpers/harness/round.ts';
-import { parseRunConfig } from '../../helpers/harness/run-config.ts';
-import { runRow } from '../../helpers/harness/runner.ts';
+import { memorySink } from '../../helpers/harness/evidence/evidence-sink.ts';
+import { RoundJournal, roundAt } from '../../helpers/harness/evidence/round.ts';
+import { parseRunConfig } from '../../helpers/harness/config/run-config.ts';
+import { runRow } from '../../helpers/harness/rows/runner.ts';
 import { ledgerTestRow } from './ledger-rows.ts';
 
 /** Linux keeps the peak RSS as VmHWM; writing 5 to clear_refs resets it, so it then holds this run's peak alone. */

@@ -8,8 +8,8 @@ import {
   scrubError,
   scrubJson,
   scrubText,
-} from '../../helpers/harness/scrubber.ts';
-import { forTerminal } from '../../helpers/harness/terminal.ts';
+} from '../../helpers/harness/sinks/scrubber.ts';
+import { forTerminal } from '../../helpers/harness/sinks/terminal.ts';
 
 const AK = 'AKscrubberTest4d7e9';
 const SK = 'SKscrubberTest1b2c3x';

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { rehearse } from './rehearse.ts';
+import { ROWS, rowName } from '../rows/rows.ts';
+import { complain, say } from '../sinks/terminal.ts';
+
+/**
+ * `pnpm recordings:rerecord`: re-record every sandbox cassette (A–D) from a fresh sandbox into a scratch folder
+ * and show how it differs from the committed one. Nothing is written unless `--write` is given; an unchanged API
+ * gives an empty diff. Exit code 1 when there is a difference that was not written.
+ */
+
+const SCRATCH = 'reports/rerecord/recordings';
+const COMMITTED = 'recordings';
+const SANDBOX_ROWS = ROWS.filter((r) => r.liveAllowed);
+
+function diff(committed: string, fresh: string): string {
+  if (!existsSync(committed)) return `new: ${fresh}\n`;
+  const run = spawnSync('diff', ['-ru', committed, fresh], { encoding: 'utf8' });
+  if (run.error) return `${committed} and ${fresh} differ (no diff tool to show how)\n`;
+  return run.stdout;
+}
+
+const write = process.argv.includes('--write');
+const { exitCode: code } = await rehearse({
+  reportsDir: 'reports',
+  approveRows: SANDBOX_ROWS.map((r) => r.id).join(','),
+  recordingsDir: SCRATCH,
+});
+if (code !== 0) {
+  complain('✗ the re-recording run failed; nothing compared or written');
+  process.exit(code);
+}
+let changed = 0;
+for (const row of SANDBOX_ROWS) {
+  const name = rowName(row);
+  const fresh = join(SCRATCH, name);
+  if (!existsSync(fresh) || readdirSync(fresh).length === 0) continue;
+  const text = diff(join(COMMITTED, name), fresh);
+  if (text === '') {
+    say(`= ${name}: unchanged`);
+    continue;
+  }
+  changed += 1;
+  say(`≠ ${name}:\n${text}`);
+  if (write) {
+    rmSync(join(COMMITTED, name), { recursive: true, force: true });
+    cpSync(fresh, join(COMMITTED, name), { recursive: true });
+    say(`  written to ${join(COMMITTED, name)}`);
+  }
+}
+if (changed > 0 && !write) {
+  say(`\n${changed} cassette(s) differ. Review the diff, then run again with --write to replace them.`);
+  process.exit(1);
+}

@@ -1,0 +1,151 @@
+import type { Credentials } from '../../kling/auth.ts';
+import { GLOBAL_BASE_URL } from '../../kling/client.ts';
+import { ciReason } from './ci.ts';
+import { parseConnection } from './run-connection.ts';
+import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from '../rows/rows.ts';
+import { runPaths, targetOf, type Target } from './run-target.ts';
+
+/**
+ * One mode switch for the whole harness (README, "Modes"): replay (CI, default), live (an operator, billable), rehearse
+ * (the live code path against the embedded sandbox). Everything a run needs is read and checked here, before any
+ * request, and every problem is one line.
+ */
+
+export const MODES = ['replay', 'live', 'rehearse'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface RunConfig {
+  mode: Mode;
+  /** Rows that may make a create this run (empty in replay, which never creates). */
+  approved: RowId[];
+  /** Hard cap on creates this run; by default the number of approved rows, and never more. */
+  maxCreates: number;
+  baseUrl: string;
+  credentials: Credentials | undefined;
+  /** Where the requests go: what the recordings may claim and where they are written (run-target.ts). */
+  target: Target;
+  recordingsDir: string;
+  reportsDir: string;
+  /** The spend ledger this run reads and appends to; none in replay, which spends nothing. */
+  ledgerFile: string | undefined;
+  /** Closed rows this run may run again, and why (REOPEN_ROWS, REOPEN_REASON). */
+  reopen: { rows: RowId[]; reason: string };
+  /** Why the operator runs a round the account check would stop (ACCOUNT_CHECK_OVERRIDE); written to the ledger. */
+  accountOverride?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
+export function parseApprovedRows(value: string | undefined, mode: Mode, name = 'APPROVE_ROWS'): { rows: RowId[]; problems: string[] } {
+  const problems: string[] = [];
+  if (value === undefined || value.trim() === '') {
+    if (mode === 'rehearse') return { rows: [...DEFAULT_ROUND], problems };
+    return { rows: [], problems: ['APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B'] };
+  }
+  const rows: RowId[] = [];
+  for (const raw of value.split(',').map((s) => s.trim())) {
+    if (raw === '') {
+      problems.push(`${name} has an empty entry: '${value}'`);
+    } else if (raw.toLowerCase() === 'all') {
+      problems.push(
+        `APPROVE_ROWS=${raw} is not accepted: name each row to spend on (${ROWS.filter((r) => r.liveAllowed)
+          .map((r) => r.id)
+          .join(',')})`,
+      );
+    } else if (!isRowId(raw)) {
+      problems.push(
+        isRowId(raw.toUpperCase())
+          ? `${name}: '${raw}' is not a row id; row ids are upper-case (${raw.toUpperCase()})`
+          : `${name}: unknown row '${raw}' (the rows are ${ROW_IDS.join(', ')})`,
+      );
+    } else if (rows.includes(raw)) {
+      problems.push(`${name} names ${raw} twice; one create per row per run`);
+    } else if (!rowEntry(raw).liveAllowed) {
+      problems.push(`${name}: row ${raw} is replay-only (a transcription of a past run) and never creates`);
+    } else {
+      rows.push(raw);
+    }
+  }
+  return { rows, problems };
+}
+
+export function parseRunConfig(env: Env): RunConfig {
+  const problems: string[] = [];
+  const modeValue = env.HARNESS_MODE ?? 'replay';
+  const mode = MODES.find((m) => m === modeValue);
+  if (mode === undefined) throw new ConfigError([`HARNESS_MODE must be replay, live or rehearse, got '${modeValue}'`]);
+
+  const ci = mode === 'live' ? ciReason(env) : undefined;
+  if (ci !== undefined) {
+    throw new ConfigError([`live mode refuses to run on a CI machine (${ci}): every create is billable; run it by hand, with approval`]);
+  }
+
+  const reportsDir = env.REPORTS_DIR ?? 'reports';
+  if (mode === 'replay') {
+    const target = targetOf(mode, GLOBAL_BASE_URL);
+    return {
+      mode,
+      approved: [],
+      maxCreates: 0,
+      baseUrl: GLOBAL_BASE_URL,
+      credentials: undefined,
+      target,
+      recordingsDir: runPaths(target, env, reportsDir).recordingsDir,
+      reportsDir,
+      ledgerFile: undefined,
+      reopen: { rows: [], reason: '' },
+    };
+  }
+
+  const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode);
+  problems.push(...rowProblems);
+
+  const connection = parseConnection(env, mode);
+  problems.push(...connection.problems);
+  let maxCreates = rows.length;
+  if (env.MAX_CREATES !== undefined && env.MAX_CREATES !== '') {
+    const cap = Number(env.MAX_CREATES);
+    if (!Number.isInteger(cap) || cap < 0) problems.push(`MAX_CREATES must be a whole number, got '${env.MAX_CREATES}'`);
+    else if (cap > rows.length)
+      problems.push(`MAX_CREATES=${cap} is more than the ${rows.length} approved row(s); it can only lower the cap`);
+    else maxCreates = cap;
+  }
+
+  const reopen = { rows: [] as RowId[], reason: (env.REOPEN_REASON ?? '').trim() };
+  if (env.REOPEN_ROWS !== undefined && env.REOPEN_ROWS.trim() !== '') {
+    const parsed = parseApprovedRows(env.REOPEN_ROWS, 'live', 'REOPEN_ROWS');
+    problems.push(...parsed.problems);
+    reopen.rows = parsed.rows;
+    if (reopen.reason === '') {
+      problems.push(`REOPEN_ROWS=${env.REOPEN_ROWS} needs REOPEN_REASON="why": the reason goes into the ledger`);
+    }
+  }
+  const { baseUrl, credentials, target } = connection;
+  const { recordingsDir, ledgerFile, problems: pathProblems } = runPaths(target, env, reportsDir);
+  problems.push(...pathProblems);
+
+  const accountOverride = env.ACCOUNT_CHECK_OVERRIDE?.trim() || undefined;
+
+  if (problems.length > 0 || credentials === undefined) throw new ConfigError(problems);
+  return {
+    mode,
+    approved: rows,
+    maxCreates,
+    baseUrl,
+    credentials,
+    target,
+    recordingsDir,
+    reportsDir,
+    ledgerFile,
+    reopen,
+    ...(accountOverride ? { accountOverride } : {}),
+  };
+}

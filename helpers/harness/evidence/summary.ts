@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { RowEvidence } from './evidence.ts';
+import { addUp, describeSpend, type Spend } from '../ledger/ledger.ts';
+import { conclusionsFromEvidence, endState, type Conclusion } from './end-state.ts';
+import type { Round } from './round.ts';
+import type { RowId } from '../rows/rows.ts';
+import { writeTextFile } from '../sinks/scrubbed-files.ts';
+
+/**
+ * The round summary the plan asks for: the end state (end-state.ts, over every round the ledger knows), what this
+ * round spent, each row's answer, the account before and after, and the ledger as the round left it.
+ */
+
+/** What the round's rows spent; a row with a task and no readable deduction is unknown spend, never zero. */
+export function roundSpend(evidence: readonly RowEvidence[]): Spend {
+  return addUp(evidence.flatMap((e) => (e.taskId === undefined ? [] : [{ row: e.row, taskId: e.taskId, value: e.finalUnitDeduction }])));
+}
+
+export interface SummaryExtras {
+  /** What the ledger concludes over every round; without it (replay), this round's rows. */
+  conclusions?: ReadonlyMap<RowId, Conclusion>;
+  ledgerLines?: readonly string[];
+  /** The account check's lines before and after the round. */
+  account?: { before: readonly string[]; after: readonly string[] };
+}
+
+export function renderSummary(round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras = {}): string {
+  const sandbox = evidence.some((e) => e.recordingProvenance !== 'live');
+  const ledgerLines = extras.ledgerLines ?? [];
+  const account = extras.account;
+  const lines = [
+    `# Round ${round.id}`,
+    '',
+    `**End state:** ${endState(extras.conclusions ?? conclusionsFromEvidence(evidence))}`,
+    '',
+    `**Spend:** ${describeSpend(roundSpend(evidence))} (sum of final_unit_deduction${sandbox ? '; sandbox and transcribed rows are not real spend' : ''}).`,
+    '',
+    '| Row | Endpoint | Recording | Payload | Classification | Verdict | Units | Reason |',
+    '|---|---|---|---|---|---|---|---|',
+    ...evidence.map(
+      (e) =>
+        `| ${e.row} | \`${e.endpoint}\` | ${e.recordingProvenance} | ${e.payloadProvenance} | ${e.classification} | **${e.verdict}**${e.conclusive ? '' : ' (inconclusive)'} | ${e.finalUnitDeduction ?? '–'} | ${e.reason.replace(/\|/g, '\\|')}${e.advice ? ` — ${e.advice}` : ''} |`,
+    ),
+    '',
+    ...(account
+      ? [
+          '## Account',
+          '',
+          'Before the round:',
+          '',
+          ...account.before.map((l) => `- ${l}`),
+          '',
+          'After the round:',
+          '',
+          ...account.after.map((l) => `- ${l}`),
+          '',
+        ]
+      : []),
+    ...(ledgerLines.length > 0 ? ['## Ledger after this round', '', '```', ...ledgerLines, '```', ''] : []),
+  ];
+  if (sandbox)
+    lines.push('Rows recorded against the sandbox or another host, or transcribed, are rehearsal or history, not live evidence.', '');
+  return lines.join('\n');
+}
+
+export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras = {}): string {
+  const file = join(dir, 'summary.md');
+  writeTextFile(file, renderSummary(round, evidence, extras));
+  return file;
+}

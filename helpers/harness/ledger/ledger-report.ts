@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { conclusionsFromLedger, endState } from '../evidence/end-state.ts';
+import { describeSpend, Ledger, linesOf, spendOf, type RowEntryLine } from './ledger.ts';
+import { ROWS } from '../rows/rows.ts';
+import { lockFileFor, readHolder } from './run-lock.ts';
+
+/**
+ * The ledger read as a person needs it: per row, open / closed / pending, and the total spent. `pnpm ledger`
+ * prints this; the round summary and the Allure environment carry it too.
+ */
+
+export interface RowStatusLine {
+  row: string;
+  status: string;
+}
+
+export function rowStatuses(ledger: Ledger): RowStatusLine[] {
+  const entries = ledger.entries();
+  return ROWS.filter((r) => r.liveAllowed).map((r) => {
+    const state = ledger.rowState(r.id, entries);
+    const creates = describeCreates(linesOf(entries, r.id));
+    switch (state.status) {
+      case 'closed':
+        return { row: r.id, status: `closed on ${state.closedAt.slice(0, 10)}, task ${state.taskId} (${creates})` };
+      case 'pending':
+        return {
+          row: r.id,
+          status:
+            state.taskId === undefined
+              ? `pending: outcome unknown for external_task_id ${state.externalTaskId}; the next run looks it up (${creates})`
+              : `pending: task ${state.taskId} not finished; the next run resumes it (${creates})`,
+        };
+      case 'open':
+        return { row: r.id, status: `open (${creates})` };
+    }
+  });
+}
+
+/**
+ * "2 creates sent (1 refused); 1 never left (ECONNREFUSED at 127.0.0.1:9)": a request that never reached a server
+ * is not a create sent, and a refusal (a 401, a 1201) made no task: it is an attempt, not spend.
+ */
+function describeCreates(lines: readonly RowEntryLine[]): string {
+  const intents = lines.filter((e) => e.stage === 'intent').length;
+  const notSent = lines.filter(
+    (e): e is Extract<RowEntryLine, { stage: 'terminal' }> => e.stage === 'terminal' && e.outcome === 'not-sent',
+  );
+  const refused = lines.filter((e) => e.stage === 'terminal' && e.outcome === 'refused').length;
+  const sent = intents - notSent.length;
+  const parts = [`${sent} create${sent === 1 ? '' : 's'} sent${refused > 0 ? ` (${refused} refused)` : ''}`];
+  if (notSent.length > 0) parts.push(`${notSent.length} never left (${notSent.map((e) => e.reason ?? 'not sent').join('; ')})`);
+  return parts.join('; ');
+}
+
+export function ledgerStatusLines(ledger: Ledger): string[] {
+  if (!existsSync(ledger.file)) return [`Ledger ${ledger.file}: empty (nothing spent, every row open)`];
+  const holder = readHolder(lockFileFor(ledger.file));
+  return [
+    `Ledger ${ledger.file}:`,
+    ...rowStatuses(ledger).map((s) => `  ${s.row}: ${s.status}`),
+    `  spent: ${describeSpend(spendOf(ledger.entries()))} (sum of final_unit_deduction)`,
+    `  end state: ${endState(conclusionsFromLedger(ledger))}`,
+    ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),
+  ];
+}
+
+/** One line for the Allure environment panel. */
+export function ledgerOneLine(ledger: Ledger): string {
+  if (!existsSync(ledger.file)) return 'empty: every row open';
+  try {
+    return `${rowStatuses(ledger)
+      .map((s) => `${s.row} ${s.status.split(' (')[0] ?? ''}`)
+      .join('; ')}; spent ${describeSpend(spendOf(ledger.entries()))}`;
+  } catch (error) {
+    return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

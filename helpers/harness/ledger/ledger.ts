@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { FAILURE_CLASSES } from '../../kling/classifier.ts';
+import { isRowId, type RowId } from '../rows/rows.ts';
+import { appendJsonLine, jsonLines } from '../sinks/scrubbed-files.ts';
+
+/**
+ * The spend ledger (promises §2–§4, §13): an append-only JSONL file, one line per step of a create's life,
+ * each line flushed to disk before the harness goes on. It is what makes the plan's ground rules (one create per
+ * purpose, first success stops further variants) survive crashes, reruns and mistakes. Nothing ever rewrites it,
+ * and no line can talk it into a second create: a closed row stays closed until an explicit `reopened` line.
+ */
+
+const rowId = z.custom<RowId>((v) => typeof v === 'string' && isRowId(v), { error: 'must name a row of the matrix' });
+const base = { row: rowId, round: z.string(), externalTaskId: z.string(), at: z.string() };
+
+export const TERMINAL_OUTCOMES = ['succeed', 'failed', 'refused', 'not-sent', 'absent'] as const;
+/** Outcomes with a task behind them: the API may have deducted units for it. */
+const TASK_OUTCOMES: ReadonlySet<string> = new Set(['succeed', 'failed']);
+
+const entrySchema = z.discriminatedUnion('stage', [
+  /** Written and flushed before the create leaves the process. */
+  z.object({ ...base, stage: z.literal('intent'), payloadDigest: z.string() }),
+  /** The API answered the create with a task (or a lookup found the task of an earlier intent). */
+  z.object({
+    ...base,
+    stage: z.literal('created'),
+    taskId: z.string(),
+    requestId: z.string().optional(),
+    foundBy: z.enum(['lookup', 'list']).optional(),
+  }),
+  /** The create was sent and its outcome is not known: the task may exist. */
+  z.object({ ...base, stage: z.literal('unknown'), reason: z.string() }),
+  /** The end of this create: the task's final state, a refusal with no task, a request never sent, or proof of no task. */
+  z.object({
+    ...base,
+    stage: z.literal('terminal'),
+    outcome: z.enum(TERMINAL_OUTCOMES),
+    taskId: z.string().optional(),
+    requestId: z.string().optional(),
+    classification: z.enum(['success', ...FAILURE_CLASSES] as const).optional(),
+    verdict: z.enum(['tightened', 'unchanged', 'reopened']).optional(),
+    finalUnitDeduction: z.string().optional(),
+    /** Spend outside the unit packs, as the API reported it (kling-api §5). */
+    finalBalanceDeduction: z.object({ quota: z.string().optional(), listPrice: z.string().optional() }).optional(),
+    /** Why the row ended this way: the classifier's reason. */
+    reason: z.string().optional(),
+    proof: z.string().optional(),
+  }),
+  /** An explicit reopen of a closed row, with its reason. */
+  z.object({ ...base, stage: z.literal('reopened'), reason: z.string() }),
+  /** A round the account check would have stopped, run because the operator said so, and why (promises §12). */
+  z.object({ stage: z.literal('account-override'), round: z.string(), refused: z.string(), reason: z.string(), at: z.string() }),
+]);
+
+/** The entries about one row (every stage but a round's account override). */
+export type RowEntryLine = Exclude<LedgerEntry, { stage: 'account-override' }>;
+
+export function linesOf(entries: readonly LedgerEntry[], row: RowId): RowEntryLine[] {
+  return entries.filter((e): e is RowEntryLine => e.stage !== 'account-override' && e.row === row);
+}
+
+export type LedgerEntry = z.infer<typeof entrySchema>;
+
+export type RowState =
+  | { status: 'open' }
+  | { status: 'closed'; closedAt: string; taskId: string; round: string }
+  /** A create whose end is not known: resume by task id, or resolve by external_task_id. */
+  | { status: 'pending'; since: RowEntryLine; externalTaskId: string; taskId?: string; round: string; intentAt: string };
+
+export class LedgerCorruptError extends Error {
+  override readonly name = 'LedgerCorruptError';
+}
+
+const FIX = 'fix or remove that line by hand (the file is never rewritten by the harness)';
+
+export class Ledger {
+  constructor(readonly file: string) {}
+
+  /** Appended whole, scrubbed and fsynced before returning. */
+  append(entry: LedgerEntry): void {
+    appendJsonLine(this.file, entry);
+  }
+
+  /** Every entry, in order. A line that cannot be read stops everything, naming the line: nothing is skipped. */
+  entries(): LedgerEntry[] {
+    return jsonLines(this.file).map(({ line, text }) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new LedgerCorruptError(`${this.file} line ${line} is not valid JSON; ${FIX}`);
+      }
+      const entry = entrySchema.safeParse(parsed);
+      if (!entry.success) {
+        const issue = entry.error.issues[0];
+        const field = issue?.path.length ? `field '${issue.path.join('.')}' ${issue.message}` : (issue?.message ?? 'unreadable');
+        throw new LedgerCorruptError(`${this.file} line ${line} is not a ledger entry (${field}); ${FIX}`);
+      }
+      return entry.data;
+    });
+  }
+
+  rowState(row: RowId, entries: readonly LedgerEntry[] = this.entries()): RowState {
+    let state: RowState = { status: 'open' };
+    let intentAt = '';
+    for (const entry of linesOf(entries, row)) {
+      // The plan's rule: the first successful create closes the row, and only an explicit reopen opens it again;
+      // whatever another round wrote after it does not.
+      if (state.status === 'closed') {
+        if (entry.stage === 'reopened') state = { status: 'open' };
+        continue;
+      }
+      const pending = { since: entry, externalTaskId: entry.externalTaskId, round: entry.round };
+      switch (entry.stage) {
+        case 'intent':
+          intentAt = entry.at;
+          state = { status: 'pending', ...pending, intentAt };
+          break;
+        case 'unknown':
+          state = { status: 'pending', ...pending, intentAt: intentAt || entry.at };
+          break;
+        case 'created':
+          state = { status: 'pending', ...pending, taskId: entry.taskId, intentAt: intentAt || entry.at };
+          break;
+        case 'terminal':
+          // Closed even if the download then failed: the task is done and billed; its URL stays valid for 30 days.
+          state =
+            entry.outcome === 'succeed'
+              ? { status: 'closed', closedAt: entry.at, taskId: entry.taskId ?? '?', round: entry.round }
+              : { status: 'open' };
+          break;
+        case 'reopened':
+          state = { status: 'open' };
+          break;
+      }
+    }
+    return state;
+  }
+
+  /** Creates sent (intents written) in one round: the per-run cap counts these. */
+  intentsInRound(round: string): number {
+    return this.entries().filter((e) => e.stage === 'intent' && e.round === round).length;
+  }
+}
+
+/** A deduction is a non-negative decimal number as the API writes it ("1", "3.5"); anything else is not a number of units. */
+export function parseDeduction(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
+}
+
+export interface Deduction {
+  row: RowId;
+  taskId: string | undefined;
+  value: string | undefined;
+}
+
+export interface Spend {
+  /** The sum of every readable final_unit_deduction. */
+  units: number;
+  /** Tasks whose deduction is missing or unreadable: their spend is unknown, never zero. */
+  unknown: Deduction[];
+}
+
+/** The deductions of tasks that existed, added up; a missing or unreadable one is unknown spend. */
+export function addUp(deductions: readonly Deduction[]): Spend {
+  const spend: Spend = { units: 0, unknown: [] };
+  for (const d of deductions) {
+    const units = parseDeduction(d.value);
+    if (units === undefined) spend.unknown.push(d);
+    else spend.units += units;
+  }
+  return spend;
+}
+
+/** Units spent by the tasks the ledger knows ended. */
+export function spendOf(entries: readonly LedgerEntry[]): Spend {
+  return addUp(
+    entries.flatMap((e) =>
+      e.stage === 'terminal' && TASK_OUTCOMES.has(e.outcome) ? [{ row: e.row, taskId: e.taskId, value: e.finalUnitDeduction }] : [],
+    ),
+  );
+}
+
+/** "4 units" or "4 units, and unknown for 1 task (row B: no final_unit_deduction)". */
+export function describeSpend(spend: Spend): string {
+  const known = `${spend.units} unit${spend.units === 1 ? '' : 's'}`;
+  if (spend.unknown.length === 0) return known;
+  const which = spend.unknown
+    .map((u) => `row ${u.row}: ${u.value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${u.value}'`}`)
+    .join('; ');
+  return `${known}, and unknown for ${spend.unknown.length} task${spend.unknown.length === 1 ? '' : 's'} (${which})`;
+}

@@ -1,0 +1,129 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { conclusionsFromLedger } from '../evidence/end-state.ts';
+import { evidenceDir, readEvidence } from '../evidence/evidence.ts';
+import { attachToRound } from '../evidence/evidence-sink.ts';
+import { Ledger, LedgerCorruptError } from '../ledger/ledger.ts';
+import { ledgerStatusLines } from '../ledger/ledger-report.ts';
+import { loadDotenvForLive } from '../config/load-env.ts';
+import { describeChanges, digestsOf } from '../cassettes/recording-changes.ts';
+import { AccountRefusal, openRoundAccount, type RoundAccount } from '../account/round-account.ts';
+import { newRoundId, roundAt, type Round } from '../evidence/round.ts';
+import { ConfigError, parseRunConfig, type RunConfig } from '../config/run-config.ts';
+import { RunLockedError, acquireRunLock } from '../ledger/run-lock.ts';
+import { writeJsonFile } from '../sinks/scrubbed-files.ts';
+import { writeSummary } from '../evidence/summary.ts';
+import { complain, say } from '../sinks/terminal.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    round: Round;
+  }
+}
+
+/** The run stops here, before any request: each problem one line on stderr, and one error for vitest. */
+function refuse(problems: readonly string[]): never {
+  for (const problem of problems) complain(`✗ ${problem}`);
+  throw new Error(`the run is refused before any request: ${problems[0] ?? ''}`);
+}
+
+function readConfig(): RunConfig {
+  const ignored = loadDotenvForLive();
+  if (ignored.length > 0) complain(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
+  try {
+    return parseRunConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) refuse(error.problems);
+    throw error;
+  }
+}
+
+/** Read the ledger whole (a corrupt one stops the run here, naming the line) and take its lock. */
+function openLedger(file: string, round: Round): { ledger: Ledger; release: () => void } {
+  try {
+    const ledger = new Ledger(file);
+    ledger.entries();
+    const lock = acquireRunLock(file, round.id);
+    if (lock.clearedStale) {
+      complain(
+        `note: cleared a stale lock of pid ${lock.clearedStale.pid} (round ${lock.clearedStale.round}); its pending creates will be resumed`,
+      );
+    }
+    return { ledger, release: lock.release };
+  } catch (error) {
+    if (error instanceof LedgerCorruptError || error instanceof RunLockedError) refuse([error.message]);
+    throw error;
+  }
+}
+
+/** Said before any create: where this run's requests go, and what they cost. */
+function targetLine(config: RunConfig): string {
+  const rows = `approved rows ${config.approved.join(', ')}`;
+  switch (config.target.kind) {
+    case 'kling':
+      return `Target: ${config.baseUrl} (Kling: every create is billable; ${rows})`;
+    case 'custom-host':
+      return `Target: ${config.baseUrl} (not a Kling host: recorded as custom-host in ${config.recordingsDir}, never as live; ${rows})`;
+    default:
+      return `Target: ${config.baseUrl} (rehearsal against the sandbox on loopback; nothing is billed)`;
+  }
+}
+
+/**
+ * Before any test: read and check the run's configuration, open the round, take the ledger, say where the run
+ * goes, and check the account (a bad key or no pack that can pay stops it at zero creates). After the last
+ * test: the account again, the round summary, and which recordings the run changed.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const config = readConfig();
+  const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
+  const opened = config.ledgerFile === undefined ? undefined : openLedger(config.ledgerFile, round);
+  if (opened) say(ledgerStatusLines(opened.ledger).join('\n'));
+  let account: RoundAccount | undefined;
+  if (opened && config.mode !== 'replay') {
+    say(targetLine(config));
+    try {
+      account = await openRoundAccount(config, opened.ledger, round);
+    } catch (error) {
+      opened.release();
+      if (error instanceof AccountRefusal) refuse([error.message]);
+      throw error;
+    }
+    say(['Account before the round:', ...account.lines.map((l) => `  ${l}`)].join('\n'));
+  }
+  const recordingsBefore = config.mode === 'replay' ? undefined : digestsOf(config.recordingsDir);
+  project.provide('round', round);
+  rmSync(join(config.reportsDir, 'allure-results'), { recursive: true, force: true });
+
+  return async () => {
+    const dir = evidenceDir(config.reportsDir, round);
+    const after = account ? await account.after() : undefined;
+    opened?.release();
+    const evidence = readEvidence(dir);
+    if (account && after) {
+      writeJsonFile(join(dir, 'account.json'), { before: account.before, beforeLines: account.lines, afterLines: after });
+      say(['Account after the round (remaining quantities lag by up to 12 hours):', ...after.map((l) => `  ${l}`)].join('\n'));
+    }
+    if (recordingsBefore) say(describeChanges(config.recordingsDir, recordingsBefore, digestsOf(config.recordingsDir)));
+    if (evidence.length === 0) return;
+    const ledger = opened?.ledger;
+    const file = writeSummary(dir, round, evidence, {
+      ...(ledger ? { conclusions: conclusionsFromLedger(ledger), ledgerLines: ledgerStatusLines(ledger) } : {}),
+      ...(account && after ? { account: { before: account.lines, after } } : {}),
+    });
+    attachToRound(join(config.reportsDir, 'allure-results'), [
+      { name: `Round ${round.id}: summary`, content: readFileSync(file, 'utf8'), contentType: 'text/markdown' },
+      ...(account && after
+        ? [
+            {
+              name: 'Account before and after the round',
+              content: JSON.stringify({ before: account.lines, after }, null, 2),
+              contentType: 'application/json' as const,
+            },
+          ]
+        : []),
+    ]);
+    say(`\nRound ${round.id}: ${evidence.length} row(s); summary at ${file}`);
+  };
+}
