@@ -16,15 +16,16 @@ const quantity = z.union([
     .transform(Number),
 ]);
 
+/** Only the name and the status decide anything; every other field is shown when readable and dropped when not. */
 export const resourcePack = z.looseObject({
   resource_pack_name: z.string(),
-  resource_pack_id: z.string().optional(),
-  resource_pack_type: z.string().optional(),
-  total_quantity: quantity.optional(),
-  remaining_quantity: quantity.optional(),
-  purchase_time: z.number().optional(),
-  effective_time: z.number().optional(),
-  invalid_time: z.number().optional(),
+  resource_pack_id: z.string().optional().catch(undefined),
+  resource_pack_type: z.string().optional().catch(undefined),
+  total_quantity: quantity.optional().catch(undefined),
+  remaining_quantity: quantity.optional().catch(undefined),
+  purchase_time: z.number().optional().catch(undefined),
+  effective_time: z.number().optional().catch(undefined),
+  invalid_time: z.number().optional().catch(undefined),
   // A status the docs do not list is kept as it is: it is not "online", and the check says what it saw.
   status: z.string(),
 });

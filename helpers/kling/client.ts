@@ -23,6 +23,7 @@ import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy, type Sleep
 
 /** kling-api §1: a signature the API refused; a freshly signed token may pass. */
 const BAD_SIGNATURE = 1002;
+const RESIGN_WAIT_MS = 1100;
 
 /** kling-api §0: the global host. The one place it is named; every call site takes the configured base URL. */
 export const GLOBAL_BASE_URL = 'https://api-singapore.klingai.com';
@@ -125,7 +126,8 @@ export class KlingClient {
       throw error;
     }
     const named = answer.value.task_info?.external_task_id;
-    if (named !== undefined && named !== externalTaskId) throw new WrongTaskError('lookup', externalTaskId, named);
+    // An empty one names nothing (kling-api §3a): the search decides whether such a task can be ours.
+    if (named !== undefined && named !== '' && named !== externalTaskId) throw new WrongTaskError('lookup', externalTaskId, named);
     return answer;
   }
 
@@ -162,6 +164,8 @@ export class KlingClient {
         } catch (error) {
           if (renewed || !(error instanceof KlingApiError && error.code === BAD_SIGNATURE)) throw error;
           renewed = true;
+          // A second apart, as the account endpoint asks (kling-api §9a) and the rate limit (1302) prefers.
+          await this.sleep(RESIGN_WAIT_MS);
           return await this.getOnce(stage, path, schema, true);
         }
       },

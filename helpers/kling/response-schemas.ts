@@ -20,6 +20,13 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 const msTimestamp = z.number().int().nonnegative();
 
+/**
+ * kling-api §9b: a task id is opaque (18 digits, or 22 characters such as `CjI17WevH1IAAAAAAHmgsw`), but it goes
+ * into a URL path and the ledger: anything outside URL-safe characters, or absurdly long, is drift, not an id.
+ */
+export const TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const taskId = z.string().regex(TASK_ID, { error: 'is not a task id (1 to 128 letters, digits, _ or -)' });
+
 const video = z.looseObject({
   id: expected(z.string()),
   url: z.string().min(1),
@@ -33,7 +40,7 @@ const taskInfo = z.looseObject({
 });
 
 export const createdTask = z.looseObject({
-  task_id: z.string().min(1),
+  task_id: taskId,
   task_status: z.enum(TASK_STATUSES),
   task_info: taskInfo.optional(), // kling-api §3h: the multi-image2video sample has none
   created_at: expected(msTimestamp),
@@ -41,7 +48,7 @@ export const createdTask = z.looseObject({
 });
 
 export const task = z.looseObject({
-  task_id: z.string().min(1),
+  task_id: taskId,
   task_status: z.enum(TASK_STATUSES),
   task_status_msg: z.string().optional(),
   task_info: taskInfo.optional(),
@@ -55,9 +62,14 @@ export const task = z.looseObject({
   // kling-api §5: documented as a string; one fixture shows a number. Missing is unknown spend (kling-api §9b).
   final_unit_deduction: z.union([z.string(), z.number()]).optional(),
   // kling-api §5: spend charged outside the unit packs, when there is any.
+  // A field the harness only records: an unreadable one is dropped, never a reason to refuse the task.
   final_balance_deduction: z
-    .looseObject({ quota: z.union([z.string(), z.number()]).optional(), list_price: z.union([z.string(), z.number()]).optional() })
-    .optional(),
+    .looseObject({
+      quota: z.union([z.string(), z.number()]).optional().catch(undefined),
+      list_price: z.union([z.string(), z.number()]).optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
   created_at: expected(msTimestamp),
   updated_at: expected(msTimestamp),
 });

@@ -29,7 +29,9 @@ export type ReflectPlace =
   /** Query: the result URL carries the token and the access key in its query string. */
   | 'video-url'
   /** Download: an HTML page quoting them, served as the video. */
-  | 'html-video';
+  | 'html-video'
+  /** Account: a resource pack's name quotes them. */
+  | 'pack-name';
 
 export type Fault =
   /** The connection is dropped before the request is read: a create makes no task. */

@@ -80,6 +80,10 @@ export function alterAnswer(
         task.echo = echo;
       }
       if (fault.where === 'status-message') task.task_status_msg = `queued for ${echo}`;
+      if (fault.where === 'pack-name') {
+        const [first] = (task.resource_pack_subscribe_infos as { resource_pack_name: string }[] | undefined) ?? [];
+        if (first) first.resource_pack_name = `pack of ${echo}`;
+      }
       if (fault.where === 'video-url' && videos?.[0]) {
         const ak = echo.slice(echo.lastIndexOf(' ') + 1);
         videos[0].url = `${videos[0].url}?token=${tokenOf(authorization)}&ak=${ak}`;

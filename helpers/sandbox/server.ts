@@ -283,8 +283,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   ): Promise<ApiAnswer> {
     const denied = await verifyAuthorization(req.headers.authorization, credentials, now());
     if (denied) return denied;
-    if (route === 'account') return account.answer(now());
-    if (family === undefined) return { httpStatus: 404, code: 1203, message: 'resource not found' };
+    if (family === undefined && route !== 'account') return { httpStatus: 404, code: 1203, message: 'resource not found' };
     if (route === 'other') return { httpStatus: 404, code: 1202, message: 'request method not supported' };
     if (fault?.kind === 'server-error') return { httpStatus: SERVER_ERROR_STATUS[fault.code], code: fault.code, message: 'internal error' };
     if (fault?.kind === 'throttle') {
@@ -296,6 +295,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
     }
     if (fault?.kind === 'malformed-json') return 'malformed';
+    if (route === 'account') return account.answer(now());
+    if (family === undefined) return { httpStatus: 404, code: 1203, message: 'resource not found' };
     if (route === 'create') {
       return body === undefined ? { httpStatus: 400, code: 1200, message: 'request body is not valid JSON' } : create(family, body, fault);
     }

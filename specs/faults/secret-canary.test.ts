@@ -7,8 +7,7 @@ import type { Family } from '../../helpers/kling/families.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
-import { runRows } from '../support/child-run.ts';
-import { notCi } from '../support/not-ci.ts';
+import { liveEnv, runRows } from '../support/child-run.ts';
 import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
 
 /**
@@ -35,16 +34,7 @@ afterEach(async () => {
 /** `pnpm test:live` for the given rows against the sandbox, its report built; the run's outputs, for scanning. */
 async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string) {
   // Asynchronous: the sandbox answers from this process, whose event loop must keep running meanwhile.
-  const run = await runRows({
-    ...notCi(),
-    HARNESS_MODE: 'live',
-    KLING_BASE_URL: sb.url,
-    KLING_ACCESS_KEY: CANARY.accessKey,
-    KLING_SECRET_KEY: CANARY.secretKey,
-    APPROVE_ROWS: approve,
-    ROUND_ID: round,
-    REPORTS_DIR: ws.reportsDir,
-  });
+  const run = await runRows(liveEnv({ url: sb.url, credentials: CANARY }, ws.reportsDir, { APPROVE_ROWS: approve, ROUND_ID: round }));
   // Allure results are started afresh by every run: the report of each run is built before the next.
   buildReport({ resultsDir: join(ws.reportsDir, 'allure-results'), outDir: join(ws.reportsDir, `report-${round}`), name: round });
   return run;
@@ -103,6 +93,10 @@ describe('Faults | secret canary', () => {
         reflect('download', 'html-video', 'image2video'),
         // Row D's result URL carries them in its query string.
         reflect('query', 'video-url', 'multi-image2video'),
+        // The account check, before and after each run: a pack named after them, an extra field, a header.
+        reflect('account', 'pack-name'),
+        reflect('account', 'extra-field'),
+        reflect('account', 'header'),
         // Row B again, in a later run: a 401/1002 whose message quotes them.
         { route: 'create', calls: [5], fault: { kind: 'reflect', where: 'auth-error' } },
       ],
@@ -125,7 +119,7 @@ describe('Faults | secret canary', () => {
     const { scanned, hits } = scanForSecrets(ws.root, CANARY, texts);
     recordFigure({
       kind: 'hostile',
-      name: 'live runs against a server quoting the secrets in 8 places',
+      name: 'live runs against a server quoting the secrets in 9 places, the account check included',
       creates: sandbox.state.createsReceived.text2video,
       doubleCreates: 0,
       filesScanned: scanned,

@@ -8,8 +8,7 @@ import { KlingClient } from '../../helpers/kling/client.ts';
 import type { SandboxPack } from '../../helpers/sandbox/account.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { workspace } from '../support/harness-env.ts';
-import { runNode, runRows } from '../support/child-run.ts';
-import { notCi } from '../support/not-ci.ts';
+import { liveEnv, runNode, runRows } from '../support/child-run.ts';
 import { sendJson, startLoopbackServer } from '../support/loopback-server.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
@@ -120,18 +119,8 @@ describe('Harness | the account check (promises §12)', () => {
   });
 });
 
-function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, env: Record<string, string> = {}) {
-  return runRows({
-    ...notCi(),
-    HARNESS_MODE: 'live',
-    KLING_BASE_URL: sb.url,
-    KLING_ACCESS_KEY: sb.credentials.accessKey,
-    KLING_SECRET_KEY: sb.credentials.secretKey,
-    APPROVE_ROWS: 'B',
-    REPORTS_DIR: ws.reportsDir,
-    ...env,
-  });
-}
+const liveRun = (sb: Sandbox, ws: ReturnType<typeof workspace>, env: Record<string, string> = {}) =>
+  runRows(liveEnv(sb, ws.reportsDir, { APPROVE_ROWS: 'B', ...env }));
 
 describe('Harness | the account check before a live round', () => {
   it('a bad key stops the round at zero creates, in one line', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Har } from '../../helpers/harness/cassettes/cassette-format.ts';
-import { RECORDED_ORIGIN, matchBody, matchUrl, normalizeHar } from '../../helpers/harness/cassettes/cassette-normalize.ts';
+import { RECORDED_ORIGIN, matchBody, matchUrl } from '../../helpers/harness/cassettes/cassette-matching.ts';
+import { normalizeHar } from '../../helpers/harness/cassettes/cassette-normalize.ts';
 import { base64Token, redactBody } from '../../helpers/harness/cassettes/redact.ts';
 import { knownGoodBase64 } from '../support/images.ts';
 
@@ -71,6 +72,24 @@ describe('Harness | cassette normalization (committed before/after pair)', () =>
     expect(JSON.stringify(first)).not.toContain('CjI17WevH1IAAAAAAHmgsw');
     expect(JSON.stringify(first)).toBe(JSON.stringify(normalizeHar(opaque('DkJ28XfwI2JBBBBBBInhtx'), options)));
     expect(JSON.stringify(first)).toBe(JSON.stringify(NORMALIZED));
+  });
+
+  it.each([
+    ['"5", which is also a duration', '5'],
+    ['the name of the endpoint', 'text2video'],
+    ['URL-unsafe characters', 'a+b/c=='],
+  ])('a hostile task id (%s) is stood in for where it names the task, and nowhere else', (_name, id) => {
+    const raw = JSON.parse(JSON.stringify(RAW).replaceAll('860000433895884002', id.replaceAll('/', '%2F'))) as Har;
+    for (const entry of raw.log.entries) {
+      const text = entry.response.content.text;
+      if (text?.startsWith('{')) entry.response.content.text = text.replaceAll(id.replaceAll('/', '%2F'), id);
+    }
+    const normalized = normalizeHar(raw, options);
+    const create = normalized.log.entries[0];
+    expect(create?.request.url).toBe(`${RECORDED_ORIGIN}/v1/videos/image2video`);
+    expect(JSON.parse(create?.request.postData?.text ?? '{}')).toMatchObject({ duration: '5', mode: 'std' });
+    expect(JSON.parse(create?.response.content.text ?? '{}')).toMatchObject({ data: { task_id: '900000000000001000' } });
+    expect(normalized.log.entries[1]?.request.url).toBe(`${RECORDED_ORIGIN}/v1/videos/image2video/900000000000001000`);
   });
 
   it('keeps the task ids of a transcription: they are the preserved facts', () => {

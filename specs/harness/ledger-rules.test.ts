@@ -1,14 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  Ledger,
-  LedgerCorruptError,
-  describeSpend,
-  spendOf,
-  type LedgerEntry,
-  type RowEntryLine,
-} from '../../helpers/harness/ledger/ledger.ts';
+import { Ledger, LedgerCorruptError, type LedgerEntry, type RowEntryLine } from '../../helpers/harness/ledger/ledger.ts';
+import { describeSpend, spendOf } from '../../helpers/harness/ledger/spend.ts';
+import { conclusionsFromLedger, endState } from '../../helpers/harness/evidence/end-state.ts';
 import { ledgerStatusLines } from '../../helpers/harness/ledger/ledger-report.ts';
 import { workspace } from '../support/harness-env.ts';
 
@@ -16,7 +11,12 @@ import { workspace } from '../support/harness-env.ts';
 
 const at = '2026-11-24T10:00:00.000Z';
 const base = (row: RowEntryLine['row'], round: string) => ({ row, round, externalTaskId: `${round}-${row}`, at });
-const succeed = (row: RowEntryLine['row'], round: string, taskId: string, finalUnitDeduction?: string): LedgerEntry => ({
+const succeed = (
+  row: RowEntryLine['row'],
+  round: string,
+  taskId: string,
+  finalUnitDeduction?: string,
+): Extract<LedgerEntry, { stage: 'terminal' }> => ({
   ...base(row, round),
   stage: 'terminal',
   outcome: 'succeed',
@@ -66,7 +66,7 @@ describe('Ledger | unknown spend is not zero', () => {
     ['infinite', 'Infinity'],
   ])('a %s deduction is unknown spend, never summed', (_name, value) => {
     const entries = [succeed('A', 'r1', 't-a', '1'), succeed('B', 'r1', 't-b', value)];
-    expect(spendOf(entries)).toEqual({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
+    expect(spendOf(entries)).toMatchObject({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
     expect(describeSpend(spendOf(entries))).toBe(
       `1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
     );
@@ -79,13 +79,42 @@ describe('Ledger | unknown spend is not zero', () => {
         { ...base('B', 'r1'), stage: 'terminal', outcome: 'not-sent' },
         { ...base('C', 'r1'), stage: 'terminal', outcome: 'absent', proof: 'lookup: 1203' },
       ]),
-    ).toEqual({ units: 0, unknown: [] });
+    ).toMatchObject({ units: 0, unknown: [] });
   });
 
   it('pnpm ledger shows it', () => {
     const ledger = ledgerOf([succeed('A', 'r1', '860000000000000001')]);
     expect(ledgerStatusLines(ledger)).toContain(
       '  spent: 0 units, and unknown for 1 task (row A: no final_unit_deduction) (sum of final_unit_deduction)',
+    );
+  });
+});
+
+describe('Ledger | what it claims after a reopen, and of tasks that have not ended', () => {
+  it("a reopen sets the row's answer aside: the end state no longer counts it", () => {
+    const ledger = ledgerOf([
+      { ...base('B', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      succeed('B', 'r1', 't-b1', '1'),
+      { ...base('C', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      succeed('C', 'r1', 't-c1', '1'),
+    ]);
+    expect(endState(conclusionsFromLedger(ledger))).toMatch(/^Non-Omni minimal no-model requests are viable/);
+    ledger.append({ ...base('B', 'r2'), stage: 'reopened', reason: 'builder changed' });
+    expect(endState(conclusionsFromLedger(ledger))).toBe('Inconclusive: row B has no answer yet; row C closed in round r1 by task t-c1.');
+  });
+
+  it('a task still pending, or given up by a reopen, is unknown spend; balance spend is added up beside the units', () => {
+    const spend = spendOf([
+      { ...base('A', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      { ...base('A', 'r1'), stage: 'created', taskId: 't-a' },
+      { ...base('B', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      { ...base('B', 'r1'), stage: 'unknown', reason: 'no answer' },
+      { ...base('B', 'r2'), stage: 'reopened', reason: 'given up' },
+      { ...base('C', 'r1'), stage: 'intent', payloadDigest: 'd' },
+      { ...succeed('C', 'r1', 't-c', '2'), finalBalanceDeduction: { quota: '5', listPrice: '3.5' } },
+    ]);
+    expect(describeSpend(spend)).toBe(
+      '2 units, and unknown for 2 tasks (row A: task t-a has not ended; row B: a create whose outcome is unknown was given up by a reopen); outside the packs: quota 5, list price 3.5 (1 task)',
     );
   });
 });

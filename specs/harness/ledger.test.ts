@@ -347,7 +347,7 @@ describe('Ledger | integrity and the run lock', () => {
       '  B: pending: outcome unknown for external_task_id r1-B; the next run looks it up (1 create sent)',
       '  C: pending: task 860000000000000003 not finished; the next run resumes it (1 create sent)',
       '  D: open (1 create sent)',
-      '  spent: 1 unit (sum of final_unit_deduction)',
+      '  spent: 1 unit, and unknown for 2 tasks (row B: a create whose outcome is unknown has not ended; row C: task 860000000000000003 has not ended) (sum of final_unit_deduction)',
       '  end state: Inconclusive: row B is pending: a create whose outcome is unknown (round r1); row C is pending: task 860000000000000003 not finished (round r1).',
     ]);
   });

@@ -90,7 +90,7 @@ describe('Harness | the commands a person runs', () => {
       KLING_SECRET_KEY: 'sk-target-1',
     });
     const target = result.stdout.indexOf(
-      `Target: http://127.0.0.1:9 (not a Kling host: recorded as custom-host in ${join(ws.reportsDir, 'hosts', '127.0.0.1_9', 'recordings')}, never as live; approved rows A)`,
+      `Target: http://127.0.0.1:9 (not a Kling host: creates may still be billed by whatever answers there; recorded as custom-host in ${join(ws.reportsDir, 'hosts', '127.0.0.1_9', 'recordings')}, never as live; approved rows A)`,
     );
     expect(target, result.stdout).toBeGreaterThanOrEqual(0);
     const first = result.stdout.search(/\[A\] /);

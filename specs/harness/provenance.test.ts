@@ -6,9 +6,8 @@ import { readEvidence } from '../../helpers/harness/evidence/evidence.ts';
 import { readMeta } from '../../helpers/harness/cassettes/cassette-meta.ts';
 import { hostFolder } from '../../helpers/harness/config/run-target.ts';
 import { startSandbox } from '../../helpers/sandbox/server.ts';
-import { runRows } from '../support/child-run.ts';
+import { liveEnv, runRows } from '../support/child-run.ts';
 import { workspace } from '../support/harness-env.ts';
-import { notCi } from '../support/not-ci.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 /**
@@ -33,15 +32,7 @@ describe('Harness | provenance by target', () => {
     const sb = servers.sandbox;
     const ws = workspace();
     const committed = digest('recordings');
-    const env = {
-      ...notCi(),
-      HARNESS_MODE: 'live',
-      KLING_BASE_URL: sb.url,
-      KLING_ACCESS_KEY: sb.credentials.accessKey,
-      KLING_SECRET_KEY: sb.credentials.secretKey,
-      APPROVE_ROWS: 'B',
-      REPORTS_DIR: ws.reportsDir,
-    };
+    const env = liveEnv(sb, ws.reportsDir, { APPROVE_ROWS: 'B' });
     const first = await runRows({ ...env, ROUND_ID: 'custom-1' });
     expect(first.status, first.stderr).toBe(0);
     expect(digest('recordings')).toBe(committed);

@@ -92,7 +92,7 @@ describe('Harness | answers seen from the real API', () => {
       finalBalanceDeduction: { quota: '0.5', listPrice: '0.7' },
     });
     expect(ledgerStatusLines(ledger)).toContain(
-      '  spent: 0 units, and unknown for 1 task (row B: no final_unit_deduction) (sum of final_unit_deduction)',
+      '  spent: 0 units, and unknown for 1 task (row B: no final_unit_deduction); outside the packs: quota 0.5, list price 0.7 (1 task) (sum of final_unit_deduction)',
     );
     expect(renderSummary({ id: 'r', dir: ws.root }, [outcome.evidence])).toContain(
       '**Spend:** 0 units, and unknown for 1 task (row B: no final_unit_deduction)',

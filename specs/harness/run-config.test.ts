@@ -1,3 +1,6 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configProblems } from '../support/config-problems.ts';
 import { parseRunConfig } from '../../helpers/harness/config/run-config.ts';
@@ -88,6 +91,14 @@ describe('Harness | run configuration', () => {
     ]);
     expect(configProblems({ ...REHEARSE, RECORDINGS_DIR: 'recordings' })).toHaveLength(1);
     expect(parseRunConfig({ ...REHEARSE, RECORDINGS_DIR: '/tmp/scratch' }).recordingsDir).toBe('/tmp/scratch');
+    // Nor inside them, by any name: reports or scratch recordings under recordings/, or a link to it.
+    expect(configProblems({ ...LIVE, KLING_BASE_URL: 'https://proxy.example.test', REPORTS_DIR: 'recordings' })[0]).toMatch(
+      /^recordings\/hosts\/proxy\.example\.test\/recordings is inside the committed recordings\/: only a run against a Kling host writes there/,
+    );
+    expect(configProblems({ ...REHEARSE, RECORDINGS_DIR: 'recordings/omni' })).toHaveLength(1);
+    const link = join(mkdtempSync(join(tmpdir(), 'link-')), 'r');
+    symlinkSync(resolve('recordings'), link);
+    expect(configProblems({ ...REHEARSE, RECORDINGS_DIR: link })).toHaveLength(1);
   });
 
   it('a misspelt KLING_ setting is refused in live mode, not left to fall back to the default host', () => {

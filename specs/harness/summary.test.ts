@@ -93,7 +93,7 @@ describe('Harness | round summary', () => {
       row('B', 'success', { finalUnitDeduction: '3.5', recordingProvenance: 'sandbox', taskId: 't-b' }),
       row('C', 'body-shape-mismatch'),
     ];
-    expect(roundSpend(evidence)).toEqual({ units: 4.5, unknown: [] });
+    expect(roundSpend(evidence)).toMatchObject({ units: 4.5, unknown: [] });
     const md = renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence);
     expect(md).toContain('**Spend:** 4.5 units (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).');
     expect(md).toContain('| B | `POST /v1/videos/text2video` | sandbox | policy-test | success | **tightened** | 3.5 |');
@@ -111,7 +111,7 @@ describe('Harness | round summary', () => {
       row('A', 'success', { finalUnitDeduction: '1', taskId: 't-a' }),
       row('B', 'success', { taskId: 't-b', ...(value === undefined ? {} : { finalUnitDeduction: value }) }),
     ];
-    expect(roundSpend(evidence)).toEqual({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
+    expect(roundSpend(evidence)).toMatchObject({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
     expect(renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence)).toContain(
       `**Spend:** 1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
     );

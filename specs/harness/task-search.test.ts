@@ -75,6 +75,24 @@ describe('Harness | task search', () => {
     });
   });
 
+  it('one old task per page, oldest first, is no evidence of order: ours on a later page is found, not proved absent', async () => {
+    const pages: Record<number, unknown[]> = {
+      1: [task('t-old', T0 - 3_600_000, 'other-A')],
+      2: [task('t-older', T0 - 3_000_000, 'other-C')],
+      3: [task('t-ours', INTENT + 100, OURS)],
+    };
+    expect(await search(lookupThen((n) => page(pages[n] ?? [])))).toMatchObject({
+      kind: 'found',
+      by: 'list',
+      answer: { value: { task_id: 't-ours' } },
+    });
+  });
+
+  it('an empty external_task_id names nothing, like an absent one', async () => {
+    const result = await search(lookupThen((n) => page(n === 1 ? [task('t-5', INTENT + 5000, '')] : [])));
+    expect(result.kind).toBe('unknown');
+  });
+
   it('a server that ignores pageSize and always returns the same short page proves nothing', async () => {
     const result = await search(lookupThen(() => page([task('t-3', T0 + 120_000, 'other-B'), task('t-4', T0 + 150_000, 'other-C')])));
     expect(result.kind).toBe('unknown');

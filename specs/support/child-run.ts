@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { notCi } from './not-ci.ts';
 
 export interface ChildResult {
   status: number | null;
@@ -22,4 +23,21 @@ export function runNode(args: string[], env: Record<string, string | undefined>)
 /** `vitest run --project rows` (the matrix) in a child, as `pnpm test:live` or a rehearsal runs it. */
 export function runRows(env: Record<string, string | undefined>): Promise<ChildResult> {
   return runNode(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], env);
+}
+
+/** The environment of `pnpm test:live` against a sandbox this test started, its reports in the workspace. */
+export function liveEnv(
+  sandbox: { url: string; credentials: { accessKey: string; secretKey: string } },
+  reportsDir: string,
+  overrides: Record<string, string> = {},
+): Record<string, string | undefined> {
+  return {
+    ...notCi(),
+    HARNESS_MODE: 'live',
+    KLING_BASE_URL: sandbox.url,
+    KLING_ACCESS_KEY: sandbox.credentials.accessKey,
+    KLING_SECRET_KEY: sandbox.credentials.secretKey,
+    REPORTS_DIR: reportsDir,
+    ...overrides,
+  };
 }

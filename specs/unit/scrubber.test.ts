@@ -91,3 +91,13 @@ describe('Terminal | what a line may show', () => {
     expect(forTerminal(`key ${SK.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))}`)).toBe('key [redacted]');
   });
 });
+
+describe('Scrubber | what a reader would still see', () => {
+  it('a key with an invisible character or an escape sequence inside it is still the key, in a file too', () => {
+    registerSecret(AK);
+    for (const hidden of ['\u200b', '\u0007', '\u001b[0m', '\u00ad', '\ufeff']) {
+      expect(scrubText(`key ${AK.slice(0, 5)}${hidden}${AK.slice(5)} end`)).toBe('key [redacted] end');
+    }
+    expect(scrubText(`plain \u200b text ${AK}`)).toBe('plain \u200b text [redacted]');
+  });
+});

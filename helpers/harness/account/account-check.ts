@@ -1,6 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ResourcePack } from '../../kling/account-schemas.ts';
-import type { KlingClient } from '../../kling/client.ts';
+import type { Credentials } from '../../kling/auth.ts';
+import { KlingClient } from '../../kling/client.ts';
+import { createFetchContext } from '../../kling/http-context.ts';
+import { signingTokenSource } from '../sinks/signing.ts';
 import { KlingApiError } from '../../kling/errors.ts';
 import { scrubbedMessage } from '../sinks/scrubber.ts';
 
@@ -43,6 +46,11 @@ const MIN_SPACING_MS = 1100;
 const YEAR_MS = 366 * 86_400_000;
 
 let lastCallAt = Number.NEGATIVE_INFINITY;
+
+/** The client the account check calls with: the run's host and keys, its tokens known to the scrubber. */
+export function accountClient(baseUrl: string, credentials: Credentials): KlingClient {
+  return new KlingClient({ baseUrl, token: signingTokenSource(credentials), http: createFetchContext() });
+}
 
 function lineOf(pack: ResourcePack): PackLine {
   return {

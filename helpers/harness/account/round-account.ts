@@ -1,11 +1,8 @@
-import { KlingClient } from '../../kling/client.ts';
-import { createFetchContext } from '../../kling/http-context.ts';
-import { accountSnapshot, checkAccount, describePack, type AccountSnapshot } from './account-check.ts';
+import { accountClient, accountSnapshot, checkAccount, describePack, type AccountSnapshot } from './account-check.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Round } from '../evidence/round.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { scrubbedMessage } from '../sinks/scrubber.ts';
-import { signingTokenSource } from '../sinks/signing.ts';
 
 /**
  * The account check around a live or rehearsal round (account-check.ts): before the first create, and after the
@@ -29,7 +26,7 @@ const packLines = (snapshot: AccountSnapshot) =>
 
 export async function openRoundAccount(config: RunConfig, ledger: Ledger, round: Round): Promise<RoundAccount> {
   if (config.credentials === undefined) throw new AccountRefusal('no credentials for the account check');
-  const client = new KlingClient({ baseUrl: config.baseUrl, token: signingTokenSource(config.credentials), http: createFetchContext() });
+  const client = accountClient(config.baseUrl, config.credentials);
   const check = await checkAccount(client, { creates: config.maxCreates, units: undefined });
   const lines: string[] = [];
   let before: AccountSnapshot | undefined;

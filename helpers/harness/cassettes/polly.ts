@@ -4,7 +4,7 @@ import { Polly } from '@pollyjs/core';
 import { TransportAbort } from '../../kling/errors.ts';
 import type { FetchContext } from '../../kling/http-context.ts';
 import type { Har } from './cassette-format.ts';
-import { matchBody, matchUrl } from './cassette-normalize.ts';
+import { matchBody, matchUrl } from './cassette-matching.ts';
 import { CassettePersister, cassettePath } from './cassette-persister.ts';
 import { describeDifferences, diffJson } from './replay-diff.ts';
 

@@ -1,9 +1,6 @@
-import { KlingClient } from '../../kling/client.ts';
-import { createFetchContext } from '../../kling/http-context.ts';
-import { checkAccount, describePack } from '../account/account-check.ts';
+import { accountClient, checkAccount, describePack } from '../account/account-check.ts';
 import { loadDotenvForLive } from '../config/load-env.ts';
 import { parseConnection } from '../config/run-connection.ts';
-import { signingTokenSource } from '../sinks/signing.ts';
 import { complain, say } from '../sinks/terminal.ts';
 
 /**
@@ -18,11 +15,7 @@ if (connection.problems.length > 0 || connection.credentials === undefined) {
   for (const problem of connection.problems) complain(`✗ ${problem}`);
   process.exit(2);
 }
-const client = new KlingClient({
-  baseUrl: connection.baseUrl,
-  token: signingTokenSource(connection.credentials),
-  http: createFetchContext(),
-});
+const client = accountClient(connection.baseUrl, connection.credentials);
 const check = await checkAccount(client, { creates: 0, units: undefined });
 if (check.kind === 'refused' && check.snapshot === undefined) {
   complain(`✗ ${check.reason}`);

@@ -1,12 +1,12 @@
 import { Ledger } from '../ledger/ledger.ts';
 import { ledgerStatusLines } from '../ledger/ledger-report.ts';
 import { COMMITTED_LEDGER } from '../config/run-target.ts';
-import { complain, say } from '../sinks/terminal.ts';
+import { complain, sayLines } from '../sinks/terminal.ts';
 
 /** `pnpm ledger`: what has been spent and what is still open, per row (LEDGER_FILE picks another ledger). */
 try {
   const file = process.env.LEDGER_FILE ?? COMMITTED_LEDGER;
-  say(ledgerStatusLines(new Ledger(file)).join('\n'));
+  sayLines(ledgerStatusLines(new Ledger(file)));
 } catch (error) {
   complain(`✗ ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startSandbox } from '../../sandbox/server.ts';
 import { reportRun } from '../evidence/report.ts';
 import { runRowsProject } from './run-rows.ts';
-import { say } from '../sinks/terminal.ts';
+import { say, sayLines } from '../sinks/terminal.ts';
 
 /**
  * `pnpm rehearse`: a whole round for free. It starts the embedded sandbox and runs the *live* code path against
@@ -60,7 +60,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   });
   say(`Sandbox creates: ${JSON.stringify(result.tasksCreated)}`);
   const summary = join(reportsDir, 'evidence', result.roundId, 'summary.md');
-  if (existsSync(summary)) say(`\n${readFileSync(summary, 'utf8')}\nSummary: ${summary}`);
+  if (existsSync(summary)) sayLines(['', ...readFileSync(summary, 'utf8').split('\n'), `Summary: ${summary}`]);
   if (!reportRun(reportsDir, 'Kling verification round (sandbox rehearsal)')) process.exit(1);
   process.exit(result.exitCode);
 }

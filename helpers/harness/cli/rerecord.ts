@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rehearse } from './rehearse.ts';
 import { ROWS, rowName } from '../rows/rows.ts';
-import { complain, say } from '../sinks/terminal.ts';
+import { complain, say, sayLines } from '../sinks/terminal.ts';
 
 /**
  * `pnpm recordings:rerecord`: re-record every sandbox cassette (A–D) from a fresh sandbox into a scratch folder
@@ -43,7 +43,7 @@ for (const row of SANDBOX_ROWS) {
     continue;
   }
   changed += 1;
-  say(`≠ ${name}:\n${text}`);
+  sayLines([`≠ ${name}:`, ...text.split('\n')]);
   if (write) {
     rmSync(join(COMMITTED, name), { recursive: true, force: true });
     cpSync(fresh, join(COMMITTED, name), { recursive: true });
@@ -51,6 +51,6 @@ for (const row of SANDBOX_ROWS) {
   }
 }
 if (changed > 0 && !write) {
-  say(`\n${changed} cassette(s) differ. Review the diff, then run again with --write to replace them.`);
+  sayLines(['', `${changed} cassette(s) differ. Review the diff, then run again with --write to replace them.`]);
   process.exit(1);
 }

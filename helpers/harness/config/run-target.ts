@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { RecordingProvenance } from '../evidence/evidence.ts';
 
 /**
@@ -36,7 +37,23 @@ export function hostFolder(host: string): string {
   return host.replace(/[^A-Za-z0-9.-]/g, '_');
 }
 
-const same = (a: string, b: string) => resolve(a) === resolve(b);
+/** A path as the file system will resolve it: symlinks of its nearest existing ancestor followed. */
+function real(path: string): string {
+  let existing = resolve(path);
+  const rest: string[] = [];
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    rest.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  return join(realpathSync(existing), ...rest);
+}
+
+const same = (a: string, b: string) => real(a) === real(b);
+/** At or inside `dir`. */
+const within = (path: string, dir: string) => {
+  const inner = relative(real(dir), real(path));
+  return inner === '' || (!inner.startsWith('..') && !isAbsolute(inner));
+};
 
 /** The recordings folder and ledger a run uses, and one line per setting that tries to move them elsewhere. */
 export function runPaths(
@@ -73,6 +90,17 @@ export function runPaths(
         ledgerFile: join(reportsDir, 'rehearsal', 'ledger.jsonl'),
       };
       break;
+  }
+  // Only a Kling host's run may write the committed recordings, whatever the folders were called or linked as.
+  if (target.kind !== 'kling' && target.kind !== 'recording') {
+    for (const path of [paths.recordingsDir, paths.ledgerFile ?? '', reportsDir]) {
+      if (path !== '' && within(path, COMMITTED_RECORDINGS)) {
+        problems.push(
+          `${path} is inside the committed ${COMMITTED_RECORDINGS}/: only a run against a Kling host writes there; point REPORTS_DIR and RECORDINGS_DIR elsewhere`,
+        );
+        break;
+      }
+    }
   }
   const ledgerAsked = env.LEDGER_FILE === '' ? undefined : env.LEDGER_FILE;
   if (ledgerAsked !== undefined && paths.ledgerFile !== undefined && !same(ledgerAsked, paths.ledgerFile)) {

@@ -56,7 +56,10 @@ export function conclusionsFromLedger(ledger: Ledger, entries: readonly LedgerEn
       });
       continue;
     }
-    const last = linesOf(entries, row)
+    // A reopen sets the row's answer aside: only what came after it counts.
+    const lines = linesOf(entries, row);
+    const last = lines
+      .slice(lines.findLastIndex((e) => e.stage === 'reopened') + 1)
       .filter((e) => e.stage === 'terminal' && e.classification !== undefined)
       .at(-1);
     if (last?.stage === 'terminal' && last.classification !== undefined) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RowEvidence } from './evidence.ts';
-import { addUp, describeSpend, type Spend } from '../ledger/ledger.ts';
+import { addUp, describeSpend, type Spend } from '../ledger/spend.ts';
 import { conclusionsFromEvidence, endState, type Conclusion } from './end-state.ts';
 import type { Round } from './round.ts';
 import type { RowId } from '../rows/rows.ts';
@@ -11,9 +11,26 @@ import { writeTextFile } from '../sinks/scrubbed-files.ts';
  * round spent, each row's answer, the account before and after, and the ledger as the round left it.
  */
 
+/** A table cell holding server text: one line, no cell boundary of its own. */
+const cell = (text: string) => text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+
 /** What the round's rows spent; a row with a task and no readable deduction is unknown spend, never zero. */
 export function roundSpend(evidence: readonly RowEvidence[]): Spend {
-  return addUp(evidence.flatMap((e) => (e.taskId === undefined ? [] : [{ row: e.row, taskId: e.taskId, value: e.finalUnitDeduction }])));
+  return addUp(
+    evidence.flatMap((e) =>
+      e.taskId === undefined ? [] : [{ row: e.row, taskId: e.taskId, value: e.finalUnitDeduction, balance: e.finalBalanceDeduction }],
+    ),
+  );
+}
+
+/** What the spend of this round's rows is, by where they were recorded: only a Kling host's is certainly real. */
+function spendNote(evidence: readonly RowEvidence[]): string {
+  const kinds = new Set(evidence.map((e) => e.recordingProvenance));
+  const notes = [
+    ...(kinds.has('sandbox') || kinds.has('transcribed') ? ['sandbox and transcribed rows are not real spend'] : []),
+    ...(kinds.has('custom-host') ? ['custom-host rows may be real spend: whatever answers behind that host may bill'] : []),
+  ];
+  return notes.length === 0 ? '' : `; ${notes.join('; ')}`;
 }
 
 export interface SummaryExtras {
@@ -33,13 +50,13 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], ex
     '',
     `**End state:** ${endState(extras.conclusions ?? conclusionsFromEvidence(evidence))}`,
     '',
-    `**Spend:** ${describeSpend(roundSpend(evidence))} (sum of final_unit_deduction${sandbox ? '; sandbox and transcribed rows are not real spend' : ''}).`,
+    `**Spend:** ${describeSpend(roundSpend(evidence))} (sum of final_unit_deduction${spendNote(evidence)}).`,
     '',
     '| Row | Endpoint | Recording | Payload | Classification | Verdict | Units | Reason |',
     '|---|---|---|---|---|---|---|---|',
     ...evidence.map(
       (e) =>
-        `| ${e.row} | \`${e.endpoint}\` | ${e.recordingProvenance} | ${e.payloadProvenance} | ${e.classification} | **${e.verdict}**${e.conclusive ? '' : ' (inconclusive)'} | ${e.finalUnitDeduction ?? '–'} | ${e.reason.replace(/\|/g, '\\|')}${e.advice ? ` — ${e.advice}` : ''} |`,
+        `| ${e.row} | \`${e.endpoint}\` | ${e.recordingProvenance} | ${e.payloadProvenance} | ${e.classification} | **${e.verdict}**${e.conclusive ? '' : ' (inconclusive)'} | ${cell(e.finalUnitDeduction ?? '–')} | ${cell(`${e.reason}${e.advice ? ` — ${e.advice}` : ''}`)} |`,
     ),
     '',
     ...(account

@@ -3,7 +3,7 @@ import type { Answer, KlingClient } from '../../kling/client.ts';
 import type { Family } from '../../kling/families.ts';
 import type { RequestByFamily } from '../../kling/request-schemas.ts';
 import type { CreatedTask } from '../../kling/response-schemas.ts';
-import { stableStringify } from '../cassettes/cassette-normalize.ts';
+import { stableStringify } from '../cassettes/cassette-matching.ts';
 import { ciReason } from '../config/ci.ts';
 import type { Ledger } from './ledger.ts';
 import { redactBody } from '../cassettes/redact.ts';

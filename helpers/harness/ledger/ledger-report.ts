@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { conclusionsFromLedger, endState } from '../evidence/end-state.ts';
-import { describeSpend, Ledger, linesOf, spendOf, type RowEntryLine } from './ledger.ts';
+import { Ledger, linesOf, type RowEntryLine } from './ledger.ts';
+import { describeSpend, spendOf } from './spend.ts';
 import { ROWS } from '../rows/rows.ts';
 import { lockFileFor, readHolder } from './run-lock.ts';
 

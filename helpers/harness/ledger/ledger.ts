@@ -14,8 +14,6 @@ const rowId = z.custom<RowId>((v) => typeof v === 'string' && isRowId(v), { erro
 const base = { row: rowId, round: z.string(), externalTaskId: z.string(), at: z.string() };
 
 export const TERMINAL_OUTCOMES = ['succeed', 'failed', 'refused', 'not-sent', 'absent'] as const;
-/** Outcomes with a task behind them: the API may have deducted units for it. */
-const TASK_OUTCOMES: ReadonlySet<string> = new Set(['succeed', 'failed']);
 
 const entrySchema = z.discriminatedUnion('stage', [
   /** Written and flushed before the create leaves the process. */
@@ -141,54 +139,4 @@ export class Ledger {
   intentsInRound(round: string): number {
     return this.entries().filter((e) => e.stage === 'intent' && e.round === round).length;
   }
-}
-
-/** A deduction is a non-negative decimal number as the API writes it ("1", "3.5"); anything else is not a number of units. */
-export function parseDeduction(value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value).trim();
-  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
-}
-
-export interface Deduction {
-  row: RowId;
-  taskId: string | undefined;
-  value: string | undefined;
-}
-
-export interface Spend {
-  /** The sum of every readable final_unit_deduction. */
-  units: number;
-  /** Tasks whose deduction is missing or unreadable: their spend is unknown, never zero. */
-  unknown: Deduction[];
-}
-
-/** The deductions of tasks that existed, added up; a missing or unreadable one is unknown spend. */
-export function addUp(deductions: readonly Deduction[]): Spend {
-  const spend: Spend = { units: 0, unknown: [] };
-  for (const d of deductions) {
-    const units = parseDeduction(d.value);
-    if (units === undefined) spend.unknown.push(d);
-    else spend.units += units;
-  }
-  return spend;
-}
-
-/** Units spent by the tasks the ledger knows ended. */
-export function spendOf(entries: readonly LedgerEntry[]): Spend {
-  return addUp(
-    entries.flatMap((e) =>
-      e.stage === 'terminal' && TASK_OUTCOMES.has(e.outcome) ? [{ row: e.row, taskId: e.taskId, value: e.finalUnitDeduction }] : [],
-    ),
-  );
-}
-
-/** "4 units" or "4 units, and unknown for 1 task (row B: no final_unit_deduction)". */
-export function describeSpend(spend: Spend): string {
-  const known = `${spend.units} unit${spend.units === 1 ? '' : 's'}`;
-  if (spend.unknown.length === 0) return known;
-  const which = spend.unknown
-    .map((u) => `row ${u.row}: ${u.value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${u.value}'`}`)
-    .join('; ');
-  return `${known}, and unknown for ${spend.unknown.length} task${spend.unknown.length === 1 ? '' : 's'} (${which})`;
 }

@@ -22,6 +22,9 @@ const CLOCK_SKEW_MS = 10 * 60_000;
 /** The API saying, in its own words, that this lookup finds nothing or is the wrong form (kling-api §6). */
 const DEFINITIVE_CODES: ReadonlySet<number> = new Set([1200, 1201, 1202, 1203]);
 
+/** An empty external_task_id is taken as absent, as the API takes an empty optional string (kling-api §3a). */
+const namesExternalId = (task: Task) => (task.task_info?.external_task_id ?? '') !== '';
+
 /** Made at or after the create could have been, by either clock. */
 const madeSince = (task: Task, intentAtMs: number) => task.created_at !== undefined && task.created_at >= intentAtMs - CLOCK_SKEW_MS;
 
@@ -38,7 +41,10 @@ export async function searchByExternalId(
     if (found !== 'not-found') {
       // The client refuses a task that names another external_task_id; one that names none (kling-api §9b) is
       // only taken for ours if it was made after the create was sent.
-      if (found.value.task_info?.external_task_id === externalTaskId || madeSince(found.value, intentAtMs)) {
+      if (
+        found.value.task_info?.external_task_id === externalTaskId ||
+        (!namesExternalId(found.value) && madeSince(found.value, intentAtMs))
+      ) {
         return { kind: 'found', answer: found, by: 'lookup' };
       }
       noAnswer = `lookup: answered with task ${found.value.task_id}, which names no external_task_id and predates the create`;
@@ -67,6 +73,8 @@ async function searchList(
 ): Promise<TaskSearch> {
   let previous = Number.POSITIVE_INFINITY;
   let newestFirst = true;
+  /** Times seen strictly falling: a list of one task, or of equal times, shows nothing about its order. */
+  let descents = 0;
   for (let pageNum = 1; pageNum <= MAX_LIST_PAGES; pageNum++) {
     let page: Answer<Task[]>;
     try {
@@ -77,9 +85,7 @@ async function searchList(
     const match = page.value.find((t) => t.task_info?.external_task_id === externalTaskId);
     if (match !== undefined) return { kind: 'found', answer: { ...page, value: match }, by: 'list' };
     // A task recent enough to be ours that names no external_task_id could be ours: nothing is proved.
-    const anonymous = page.value.find(
-      (t) => t.task_info?.external_task_id === undefined && (t.created_at === undefined || madeSince(t, intentAtMs)),
-    );
+    const anonymous = page.value.find((t) => !namesExternalId(t) && (t.created_at === undefined || madeSince(t, intentAtMs)));
     if (anonymous !== undefined) {
       return { kind: 'unknown', why: `${direct}; list: task ${anonymous.task_id}, made since the create, names no external_task_id` };
     }
@@ -90,9 +96,12 @@ async function searchList(
     for (const task of page.value) {
       const created = task.created_at;
       if (created === undefined || created > previous) newestFirst = false;
-      else previous = created;
+      else {
+        if (created < previous && previous !== Number.POSITIVE_INFINITY) descents += 1;
+        previous = created;
+      }
     }
-    if (newestFirst && previous < intentAtMs - CLOCK_SKEW_MS) {
+    if (newestFirst && descents >= 2 && previous < intentAtMs - CLOCK_SKEW_MS) {
       return { kind: 'absent', proof: `${direct}; list: none with it, newest first, back to before the create` };
     }
   }

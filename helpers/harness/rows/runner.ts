@@ -12,7 +12,7 @@ import { pollUntilTerminal, type PollSchedule } from '../../kling/poller.ts';
 import type { CreatedTask, Drift, Task } from '../../kling/response-schemas.ts';
 import type { Sleep } from '../../kling/retry.ts';
 import { verdictFor } from '../../kling/verdict.ts';
-import { RECORDED_ORIGIN } from '../cassettes/cassette-normalize.ts';
+import { RECORDED_ORIGIN } from '../cassettes/cassette-matching.ts';
 import { readMeta, writeMeta, type CassetteMeta } from '../cassettes/cassette-meta.ts';
 import { CreateRefused, guardCreate } from '../ledger/create-guard.ts';
 import { balanceDeductionOf, evidenceDir, writeEvidence, type RecordingProvenance, type RowEvidence } from '../evidence/evidence.ts';

@@ -78,9 +78,71 @@ function scrubEncoded(text: string): string {
   return kept === 0 ? text : out.join('') + text.slice(kept);
 }
 
+/**
+ * What a reader of the text does not see: control and zero-width characters, and terminal escape sequences (a
+ * `cat` of the file renders them away). A secret with any of these inside it still reads as the secret.
+ */
+const HIDDEN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /\u001B\[[0-?]*[ -/]*[@-~]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
+/** The text between `from` and `to` as a reader sees it, with where each visible character came from. */
+function visibleSlice(text: string, from: number, to: number): { visible: string; origin: number[] } {
+  const origin: number[] = [];
+  const parts: string[] = [];
+  const slice = text.slice(from, to);
+  let at = 0;
+  for (const hidden of slice.matchAll(HIDDEN)) {
+    parts.push(slice.slice(at, hidden.index));
+    for (let i = at; i < hidden.index; i++) origin.push(from + i);
+    at = hidden.index + hidden[0].length;
+  }
+  parts.push(slice.slice(at));
+  for (let i = at; i < slice.length; i++) origin.push(from + i);
+  return { visible: parts.join(''), origin };
+}
+
+/**
+ * Registered secrets found in the text as a reader sees it, each redacted with whatever is hidden inside it. A
+ * secret split by hidden characters lies within its length of one of them, so only those windows are read: a page
+ * of megabytes with a stray zero-width space costs a few kilobytes of work.
+ */
+function scrubHidden(text: string): string {
+  const reach = ordered[0]?.length ?? 0;
+  if (reach === 0 || text.search(HIDDEN) === -1) return text;
+  const windows: [number, number][] = [];
+  for (const hidden of text.matchAll(HIDDEN)) {
+    const from = Math.max(0, hidden.index - reach);
+    const to = Math.min(text.length, hidden.index + hidden[0].length + reach);
+    const last = windows.at(-1);
+    if (last !== undefined && from <= last[1]) last[1] = to;
+    else windows.push([from, to]);
+  }
+  const spans: [number, number][] = [];
+  for (const [from, to] of windows) {
+    const { visible, origin } = visibleSlice(text, from, to);
+    for (const secret of ordered) {
+      for (let at = visible.indexOf(secret); at !== -1; at = visible.indexOf(secret, at + secret.length)) {
+        spans.push([origin[at] ?? from, (origin[at + secret.length - 1] ?? from) + 1]);
+      }
+    }
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let kept = 0;
+  for (const [start, end] of spans) {
+    if (start < kept) continue;
+    out += `${text.slice(kept, start)}${REDACTED}`;
+    kept = end;
+  }
+  return out + text.slice(kept);
+}
+
 export function scrubText(text: string): string {
   let out = text;
   for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  out = scrubHidden(out);
   if (out.includes('%')) out = scrubEncoded(out);
   return out.replace(BEARER, `Bearer ${REDACTED}`).replace(JWT, '[redacted-jwt]').replace(USER_INFO, `$1${REDACTED}@`);
 }

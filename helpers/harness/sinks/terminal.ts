@@ -28,12 +28,17 @@ export function forTerminal(text: string): string {
   );
 }
 
-/** Progress and results, on stdout; a multi-line text is shown line by line, each made safe. */
-export function say(text: string): void {
-  console.log(text.split('\n').map(forTerminal).join('\n'));
+/** One line of progress or result, on stdout: any line break inside it (a server's) is shown as a space. */
+export function say(line: string): void {
+  console.log(forTerminal(line));
 }
 
-/** Problems, on stderr. */
-export function complain(text: string): void {
-  console.error(text.split('\n').map(forTerminal).join('\n'));
+/** Several lines, each one line (a line break inside one is still a space, never a line of its own). */
+export function sayLines(lines: readonly string[]): void {
+  console.log(lines.map(forTerminal).join('\n'));
+}
+
+/** A problem, on stderr, as one line. */
+export function complain(line: string): void {
+  console.error(forTerminal(line));
 }

@@ -14,7 +14,7 @@ import { ConfigError, parseRunConfig, type RunConfig } from '../config/run-confi
 import { RunLockedError, acquireRunLock } from '../ledger/run-lock.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
 import { writeSummary } from '../evidence/summary.ts';
-import { complain, say } from '../sinks/terminal.ts';
+import { complain, forTerminal, say, sayLines } from '../sinks/terminal.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +25,8 @@ declare module 'vitest' {
 /** The run stops here, before any request: each problem one line on stderr, and one error for vitest. */
 function refuse(problems: readonly string[]): never {
   for (const problem of problems) complain(`✗ ${problem}`);
-  throw new Error(`the run is refused before any request: ${problems[0] ?? ''}`);
+  // What vitest prints of this error is the first problem again: made one safe line like every other.
+  throw new Error(forTerminal(`the run is refused before any request: ${problems[0] ?? ''}`));
 }
 
 function readConfig(): RunConfig {
@@ -64,7 +65,7 @@ function targetLine(config: RunConfig): string {
     case 'kling':
       return `Target: ${config.baseUrl} (Kling: every create is billable; ${rows})`;
     case 'custom-host':
-      return `Target: ${config.baseUrl} (not a Kling host: recorded as custom-host in ${config.recordingsDir}, never as live; ${rows})`;
+      return `Target: ${config.baseUrl} (not a Kling host: creates may still be billed by whatever answers there; recorded as custom-host in ${config.recordingsDir}, never as live; ${rows})`;
     default:
       return `Target: ${config.baseUrl} (rehearsal against the sandbox on loopback; nothing is billed)`;
   }
@@ -79,7 +80,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const config = readConfig();
   const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
   const opened = config.ledgerFile === undefined ? undefined : openLedger(config.ledgerFile, round);
-  if (opened) say(ledgerStatusLines(opened.ledger).join('\n'));
+  if (opened) sayLines(ledgerStatusLines(opened.ledger));
   let account: RoundAccount | undefined;
   if (opened && config.mode !== 'replay') {
     say(targetLine(config));
@@ -90,7 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (error instanceof AccountRefusal) refuse([error.message]);
       throw error;
     }
-    say(['Account before the round:', ...account.lines.map((l) => `  ${l}`)].join('\n'));
+    sayLines(['Account before the round:', ...account.lines.map((l) => `  ${l}`)]);
   }
   const recordingsBefore = config.mode === 'replay' ? undefined : digestsOf(config.recordingsDir);
   project.provide('round', round);
@@ -103,7 +104,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const evidence = readEvidence(dir);
     if (account && after) {
       writeJsonFile(join(dir, 'account.json'), { before: account.before, beforeLines: account.lines, afterLines: after });
-      say(['Account after the round (remaining quantities lag by up to 12 hours):', ...after.map((l) => `  ${l}`)].join('\n'));
+      sayLines(['Account after the round (remaining quantities lag by up to 12 hours):', ...after.map((l) => `  ${l}`)]);
     }
     if (recordingsBefore) say(describeChanges(config.recordingsDir, recordingsBefore, digestsOf(config.recordingsDir)));
     if (evidence.length === 0) return;
@@ -124,6 +125,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
           ]
         : []),
     ]);
-    say(`\nRound ${round.id}: ${evidence.length} row(s); summary at ${file}`);
+    sayLines(['', `Round ${round.id}: ${evidence.length} row(s); summary at ${file}`]);
   };
 }
