@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
-import { allureCategories, allureEnvironment } from './helpers/harness/vitest/allure-options.ts';
 import { RowOrderSequencer } from './helpers/harness/vitest/row-order-sequencer.ts';
 
-const require = createRequire(import.meta.url);
-const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+// The matrix: every row spec in one folder (helpers/harness/rows/registry.ts); ROWS_DIR points at another.
+const rowsDir = process.env.ROWS_DIR || 'specs/rows';
 
 // loopback-only.ts refuses every socket that is not on loopback, in every test file, so no test can reach a
 // real Kling host by mistake.
@@ -12,7 +10,7 @@ const setupFiles = ['allure-vitest/setup', 'specs/setup/loopback-only.ts'];
 
 export default defineConfig({
   test: {
-    // Root-level only in vitest: sorts every project's files by path, which runs the rows A → B → C → D.
+    // Root-level only in vitest: runs the rows in the registry's order (each row's `order`), other files by path.
     sequence: { sequencer: RowOrderSequencer },
     reporters: [
       'default',
@@ -21,12 +19,7 @@ export default defineConfig({
         {
           resultsDir: `${process.env.REPORTS_DIR ?? 'reports'}/allure-results`,
           reportMatchers: false,
-          categories: allureCategories,
-          environmentInfo: allureEnvironment(process.env, {
-            harness: version('./'),
-            vitest: version('vitest'),
-            '@pollyjs/core': version('@pollyjs/core'),
-          }),
+          // Environment and categories are written by the global setup (allure-options.ts), from the run's config.
         },
       ],
     ],
@@ -62,8 +55,9 @@ export default defineConfig({
         test: {
           // The matrix: one spec per row, sequential, in the plan's order, sharing one round.
           name: 'rows',
-          include: ['specs/rows/**/*.spec.ts'],
-          setupFiles,
+          include: [`${rowsDir}/*.spec.ts`],
+          // A row spec is data; this setup file registers it as a test (helpers/harness/vitest/register-row.ts).
+          setupFiles: [...setupFiles, 'helpers/harness/vitest/register-row.ts'],
           globalSetup: ['helpers/harness/vitest/global-setup.ts'],
           fileParallelism: false,
           // Rows share their state on disk (journal, ledger), not in modules: one module graph for all of them

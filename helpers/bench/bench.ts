@@ -10,7 +10,7 @@ import type { EvidenceSink } from '../harness/evidence/evidence-sink.ts';
 import { memorySink } from '../harness/evidence/evidence-sink.ts';
 import { RoundJournal, roundAt } from '../harness/evidence/round.ts';
 import { runRow } from '../harness/rows/runner.ts';
-import type { RowSpec } from '../harness/rows/row-spec.ts';
+import { registryRow } from '../harness/rows/registry.ts';
 import { ciVariables } from '../harness/config/ci.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
@@ -105,14 +105,20 @@ function timedSink(): EvidenceSink & { steps: { name: string; start: number; end
   };
 }
 
-const ROW_B: RowSpec = {
-  row: 'B',
+/** A text2video row of the bench's own, outside the matrix, checked by the registry's rules. */
+const ROW_B = registryRow('bench/B-bench.spec.ts', {
+  id: 'B',
+  title: 'bench',
+  order: 1,
+  family: 'text2video',
+  defaultRound: false,
+  liveAllowed: true,
   purpose: 'bench',
   payloadProvenance: 'policy-test',
   payload: () => buildText2videoNoModel({ prompt: 'A paper boat drifts.' }),
-  successCriteria: [],
-  stopConditions: [],
-};
+  successCriteria: ['a verdict'],
+  stopConditions: ['none'],
+});
 
 /**
  * Simulated generation times run on a scaled sandbox clock, and the runner's sleeps are scaled the same way, so

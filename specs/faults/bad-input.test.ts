@@ -3,7 +3,8 @@ import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
-import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
+import type { RegistryRow } from '../../helpers/harness/rows/registry.ts';
+import type { RowDefinition } from '../../helpers/harness/rows/row.ts';
 import { configProblems } from '../support/config-problems.ts';
 import { notCi } from '../support/not-ci.ts';
 import { runRow, type RowOutcome } from '../../helpers/harness/rows/runner.ts';
@@ -17,6 +18,8 @@ import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
+import { matrix } from '../support/matrix.ts';
+import { testRow } from '../support/test-row.ts';
 import { knownGoodBase64, knownGoodPng } from '../support/images.ts';
 import { createdBody } from '../support/kling-bodies.ts';
 import { sendJson, startLoopbackServer, type Handler } from '../support/loopback-server.ts';
@@ -34,15 +37,8 @@ const oneLine = (text: string) => {
 
 const servers = serversStoppedAfterEach();
 
-const row = (id: RowSpec['row'], payload: RowSpec['payload'], extra: Partial<RowSpec> = {}): RowSpec => ({
-  row: id,
-  purpose: 'bad input',
-  payloadProvenance: 'policy-test',
-  payload,
-  successCriteria: [],
-  stopConditions: [],
-  ...extra,
-});
+const row = (id: string, payload: RowDefinition['payload'], extra: Partial<RowDefinition> = {}): RegistryRow =>
+  testRow({ id, purpose: 'bad input', payload, ...extra });
 
 describe('Bad input | environment (each stops the run before any request)', () => {
   it.each([
@@ -100,9 +96,9 @@ function png(width: number, height: number): string {
   return bytes.toString('base64');
 }
 
-async function throughSandbox(spec: RowSpec): Promise<RowOutcome> {
+async function throughSandbox(spec: RegistryRow): Promise<RowOutcome> {
   servers.sandbox = await startSandbox({ timeScale: 0.01 });
-  const { env } = rowEnvironment(workspace(), liveLike(servers.sandbox.url, servers.sandbox.credentials, [spec.row]));
+  const { env } = rowEnvironment(workspace(), liveLike(servers.sandbox.url, servers.sandbox.credentials, [spec.id]));
   return runRow(spec, env);
 }
 
@@ -171,7 +167,7 @@ describe('Bad input | images and payloads (refused at preflight: nothing is sent
       'harness-error',
       'is a legacy route',
     ],
-  ] as [string, RowSpec, string, string][])('%s', async (name, spec, classification, message) => {
+  ] as [string, RegistryRow, string, string][])('%s', async (name, spec, classification, message) => {
     const outcome = await throughSandbox(spec);
     expect(outcome).toMatchObject({ status: 'done', evidence: { classification } });
     if (outcome.status === 'done') {
@@ -184,10 +180,12 @@ describe('Bad input | images and payloads (refused at preflight: nothing is sent
 });
 
 describe('Bad input | recordings (replay)', () => {
-  const rowB = row('B', () => buildText2videoNoModel({ prompt: 'A paper boat drifts slowly across a calm pond at sunrise.' }));
+  // Damage done to the committed text2video cassette, in a scratch copy.
+  const rowB = matrix.get('B');
+  const otherFamily = matrix.rows.find((r) => r.family !== rowB.family && r.liveAllowed);
   const replayB = () => {
     const ws = workspace(true);
-    return { ws, env: rowEnvironment(ws, { mode: 'replay' }).env, dir: join(ws.recordingsDir, 'B-text2video-no-model') };
+    return { ws, env: rowEnvironment(ws, { mode: 'replay' }).env, dir: join(ws.recordingsDir, rowB.name) };
   };
   it.each([
     [
@@ -203,8 +201,8 @@ describe('Bad input | recordings (replay)', () => {
     [
       'a cassette from another row',
       ({ ws, dir }: ReturnType<typeof replayB>) =>
-        cpSync(join(ws.recordingsDir, 'A-omni-first-frame', 'cassette.har'), join(dir, 'cassette.har')),
-      /^row B: today's builder sends POST \/v1\/videos\/text2video; the recording sent POST \/v1\/videos\/omni-video$/,
+        cpSync(join(ws.recordingsDir, otherFamily?.name ?? 'none', 'cassette.har'), join(dir, 'cassette.har')),
+      /^row B: today's builder sends POST \/v1\/videos\/text2video; the recording sent POST \/v1\/videos\/[a-z0-9-]+$/,
     ],
   ] as [string, (w: ReturnType<typeof replayB>) => void, RegExp][])('%s', async (name, damage, message) => {
     const w = replayB();

@@ -131,7 +131,7 @@ const CASES: Case[] = [
     check: ({ ws, outcomes }) => {
       const outcome = outcomes[0];
       expect(outcome?.status === 'done' && outcome.evidence.download).toMatchObject({ bytes: 100 * MB });
-      const dir = join(ws.recordingsDir, 'B-text2video-no-model');
+      const dir = join(ws.recordingsDir, ledgerTestRow.name);
       expect(statSync(join(dir, 'cassette.har')).size).toBeLessThan(50 * 1024);
       expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))).toMatchObject({ download: { bytes: 100 * MB } });
     },

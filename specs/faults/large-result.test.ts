@@ -8,6 +8,7 @@ import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
 import { runNode } from '../support/child-run.ts';
 import { notCi } from '../support/not-ci.ts';
+import { ledgerTestRow } from '../support/ledger-rows.ts';
 
 /**
  * A result of any size costs a constant amount of memory (promises §11): row B's live run, in a process of its
@@ -45,7 +46,7 @@ describe('Faults | a 1 GB result', () => {
       expect(run.status, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { classification: string; peakRssGrowthBytes: number };
       expect(result.classification).toBe('success');
-      const dir = join(ws.reportsDir, 'hosts', hostFolder(new URL(sandbox.url).host), 'recordings', 'B-text2video-no-model');
+      const dir = join(ws.reportsDir, 'hosts', hostFolder(new URL(sandbox.url).host), 'recordings', ledgerTestRow.name);
       expect(readMeta(dir)?.download).toMatchObject({ bytes: GB });
       expect(statSync(join(ws.reportsDir, 'evidence', 'large-result', 'B', 'result.mp4')).size).toBe(GB);
       const cassette = statSync(join(dir, 'cassette.har')).size;

@@ -9,6 +9,8 @@ import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
 import { liveEnv, runRows } from '../support/child-run.ts';
 import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
+import { FAMILIES } from '../../helpers/kling/families.ts';
+import { matrix } from '../support/matrix.ts';
 
 /**
  * Secrets never touch disk (promises §5), tried the hard way: whole live runs (`test:live` in a child process)
@@ -51,14 +53,15 @@ describe('Faults | secret canary', () => {
   it('a live run with canary keys leaves them in no file it wrote and no line it printed', async () => {
     sandbox = await startSandbox({ credentials: CANARY, timeScale: 0.05 });
     const ws = workspace();
-    const run = await liveRun(sandbox, ws, 'A,B,C,D', 'live-canary');
+    const rows = matrix.liveRows;
+    const run = await liveRun(sandbox, ws, rows.map((r) => r.id).join(','), 'live-canary');
     expect(run.status, run.stderr).toBe(0);
-    expect(sandbox.state.tasksCreated).toEqual({ 'omni-video': 1, text2video: 1, image2video: 1, 'multi-image2video': 1 });
+    expect(sandbox.state.tasksCreated).toEqual(Object.fromEntries(FAMILIES.map((f) => [f, rows.filter((r) => r.family === f).length])));
 
     const written = filesUnder(ws.root).map((f) => f.slice(ws.root.length + 1));
     for (const expected of [
       // Not a Kling host: recorded as what it is, beside the reports, never over the committed recordings.
-      /^reports\/hosts\/127\.0\.0\.1_\d+\/recordings\/A-omni-first-frame\/cassette\.har$/,
+      new RegExp(`^reports/hosts/127\\.0\\.0\\.1_\\d+/recordings/${rows[0]?.name ?? 'none'}/cassette\\.har$`),
       /^reports\/allure-results\//,
       /^reports\/report-live-canary\/index\.html$/,
       /^reports\/evidence\/.*\/B\.json$/,

@@ -6,6 +6,10 @@ import { describeSpend, spendOf } from '../../helpers/harness/ledger/spend.ts';
 import { conclusionsFromLedger, endState } from '../../helpers/harness/evidence/end-state.ts';
 import { ledgerStatusLines } from '../../helpers/harness/ledger/ledger-report.ts';
 import { workspace } from '../support/harness-env.ts';
+import { fixtureRegistry } from '../support/fixture-registry.ts';
+
+/** The fixture registry's rows that decide the end state. */
+const DECISIVE = fixtureRegistry.decisiveRows;
 
 /** The ledger's rules, on ledgers written by hand: what no line can talk it into. */
 
@@ -84,7 +88,7 @@ describe('Ledger | unknown spend is not zero', () => {
 
   it('pnpm ledger shows it', () => {
     const ledger = ledgerOf([succeed('A', 'r1', '860000000000000001')]);
-    expect(ledgerStatusLines(ledger)).toContain(
+    expect(ledgerStatusLines(ledger, fixtureRegistry)).toContain(
       '  spent: 0 units, and unknown for 1 task (row A: no final_unit_deduction) (sum of final_unit_deduction)',
     );
   });
@@ -98,9 +102,11 @@ describe('Ledger | what it claims after a reopen, and of tasks that have not end
       { ...base('C', 'r1'), stage: 'intent', payloadDigest: 'd' },
       succeed('C', 'r1', 't-c1', '1'),
     ]);
-    expect(endState(conclusionsFromLedger(ledger))).toMatch(/^Non-Omni minimal no-model requests are viable/);
+    expect(endState(DECISIVE, conclusionsFromLedger(ledger, DECISIVE))).toMatch(/^Non-Omni minimal no-model requests are viable/);
     ledger.append({ ...base('B', 'r2'), stage: 'reopened', reason: 'builder changed' });
-    expect(endState(conclusionsFromLedger(ledger))).toBe('Inconclusive: row B has no answer yet; row C closed in round r1 by task t-c1.');
+    expect(endState(DECISIVE, conclusionsFromLedger(ledger, DECISIVE))).toBe(
+      'Inconclusive: row B has no answer yet; row C closed in round r1 by task t-c1.',
+    );
   });
 
   it('a task still pending, or given up by a reopen, is unknown spend; balance spend is added up beside the units', () => {
@@ -126,9 +132,9 @@ describe('Ledger | lines it refuses, naming the line and the field', () => {
     ['an array', '[{"stage":"intent"}]', 'Invalid input: expected object, received array'],
     ['an unknown stage', '{"stage":"closed","row":"A","round":"r","externalTaskId":"x","at":"t"}', "field 'stage'"],
     [
-      'an unknown row',
-      '{"stage":"intent","row":"Z","round":"r","externalTaskId":"x","at":"t","payloadDigest":"d"}',
-      "field 'row' must name a row of the matrix",
+      'a row that is not a row id',
+      '{"stage":"intent","row":"b-1","round":"r","externalTaskId":"x","at":"t","payloadDigest":"d"}',
+      "field 'row' must be a row id (an upper-case letter, then letters or digits)",
     ],
     [
       'a deduction that is a number',

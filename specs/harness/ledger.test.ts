@@ -12,6 +12,7 @@ import { configProblems } from '../support/config-problems.ts';
 import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
+import { fixtureRegistry } from '../support/fixture-registry.ts';
 
 let sandbox: Sandbox | undefined;
 let child: ChildProcess | undefined;
@@ -341,7 +342,7 @@ describe('Ledger | integrity and the run lock', () => {
       finalUnitDeduction: '0',
       at,
     });
-    expect(ledgerStatusLines(ledger)).toEqual([
+    expect(ledgerStatusLines(ledger, fixtureRegistry)).toEqual([
       `Ledger ${ledger.file}:`,
       '  A: closed on 2026-11-24, task 860000000000000001 (1 create sent)',
       '  B: pending: outcome unknown for external_task_id r1-B; the next run looks it up (1 create sent)',

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedFiles } from '../../helpers/harness/evidence/report.ts';
 import { workspace } from '../support/harness-env.ts';
+import { FAMILIES } from '../../helpers/kling/families.ts';
+import { matrix } from '../support/matrix.ts';
 import { notCi } from '../support/not-ci.ts';
+
+const defaultRound = matrix.rows.filter((r) => r.defaultRound);
+const firstLiveRow = matrix.liveRows[0]?.id ?? 'none';
 
 /** A digest of every committed recording, to prove a run did not write over them. */
 function recordingsDigest(): string {
@@ -18,11 +23,12 @@ function recordingsDigest(): string {
 }
 
 function run(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...notCi(), ...env }, timeout: 120_000 });
+  // A live or rehearsal run picks its own recordings folder: a RECORDINGS_DIR this suite runs under is not theirs.
+  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...notCi(), RECORDINGS_DIR: '', ...env }, timeout: 120_000 });
 }
 
 describe('Harness | the commands a person runs', () => {
-  it('pnpm rehearse runs A, B, C against the sandbox, one create each, writes scratch recordings only, and builds the report', () => {
+  it('pnpm rehearse runs the default round against the sandbox, one create each, writes scratch recordings only, and builds the report', () => {
     const ws = workspace();
     const before = recordingsDigest();
     const result = run(['--import', 'tsx', 'helpers/harness/cli/rehearse.ts'], {
@@ -32,7 +38,8 @@ describe('Harness | the commands a person runs', () => {
     });
     const out = `${result.stdout}\n${result.stderr}`;
     expect(result.status, out).toBe(0);
-    expect(out).toContain('Sandbox creates: {"omni-video":1,"text2video":1,"image2video":1,"multi-image2video":0}');
+    const creates = JSON.parse(/Sandbox creates: (\{.*\})/.exec(out)?.[1] ?? '{}') as Record<string, number>;
+    expect(creates).toEqual(Object.fromEntries(FAMILIES.map((f) => [f, defaultRound.filter((r) => r.family === f).length])));
     expect(out).toContain('**End state:** Non-Omni minimal no-model requests are viable');
     expect(out).toMatch(/Report: .*allure-report\/index\.html/);
     expect(existsSync(join(ws.reportsDir, 'allure-report', 'index.html'))).toBe(true);
@@ -45,11 +52,7 @@ describe('Harness | the commands a person runs', () => {
     );
     expect(embedded.some((text) => text.includes('**End state:**') && text.includes('## Account'))).toBe(true);
     expect(embedded.some((text) => text.includes('"before"') && text.includes('Sandbox video pack: online'))).toBe(true);
-    expect(readdirSync(join(ws.reportsDir, 'rehearsal', 'recordings')).sort()).toEqual([
-      'A-omni-first-frame',
-      'B-text2video-no-model',
-      'C-image2video-no-model',
-    ]);
+    expect(readdirSync(join(ws.reportsDir, 'rehearsal', 'recordings')).sort()).toEqual(defaultRound.map((r) => r.name).sort());
     expect(recordingsDigest()).toBe(before);
   }, 120_000);
 
@@ -68,14 +71,14 @@ describe('Harness | the commands a person runs', () => {
         ...notCi(),
         PATH: `${join('node_modules', '.bin')}:${process.env.PATH ?? ''}`,
         HARNESS_MODE: 'live',
-        APPROVE_ROWS: 'A,B,C',
+        APPROVE_ROWS: defaultRound.map((r) => r.id).join(','),
         KLING_ACCESS_KEY: 'ak-shell-1',
         KLING_SECRET_KEY: 'sk-shell-1',
         REPORTS_DIR: ws.reportsDir,
       },
     });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Round replay-\d{8}-\d{6}: 5 row\(s\)/);
+    expect(result.stdout).toMatch(new RegExp(`Round replay-\\d{8}-\\d{6}: ${matrix.rows.length} row\\(s\\)`));
     expect(result.stdout).not.toContain('Target:');
   }, 120_000);
 
@@ -83,17 +86,17 @@ describe('Harness | the commands a person runs', () => {
     const ws = workspace();
     const result = run(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
       HARNESS_MODE: 'live',
-      APPROVE_ROWS: 'A',
+      APPROVE_ROWS: firstLiveRow,
       KLING_BASE_URL: 'http://127.0.0.1:9',
       REPORTS_DIR: ws.reportsDir,
       KLING_ACCESS_KEY: 'ak-target-1',
       KLING_SECRET_KEY: 'sk-target-1',
     });
     const target = result.stdout.indexOf(
-      `Target: http://127.0.0.1:9 (not a Kling host: creates may still be billed by whatever answers there; recorded as custom-host in ${join(ws.reportsDir, 'hosts', '127.0.0.1_9', 'recordings')}, never as live; approved rows A)`,
+      `Target: http://127.0.0.1:9 (not a Kling host: creates may still be billed by whatever answers there; recorded as custom-host in ${join(ws.reportsDir, 'hosts', '127.0.0.1_9', 'recordings')}, never as live; approved rows ${firstLiveRow})`,
     );
     expect(target, result.stdout).toBeGreaterThanOrEqual(0);
-    const first = result.stdout.search(/\[A\] /);
+    const first = result.stdout.indexOf(`[${firstLiveRow}] `);
     expect(first === -1 || first > target).toBe(true);
   }, 60_000);
 

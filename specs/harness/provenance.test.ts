@@ -9,6 +9,9 @@ import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { liveEnv, runRows } from '../support/child-run.ts';
 import { workspace } from '../support/harness-env.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
+import { matrix } from '../support/matrix.ts';
+
+const rowB = matrix.get('B');
 
 /**
  * Evidence says exactly what it knows (promises §10): a live run against a host that is not Kling's is recorded
@@ -32,19 +35,19 @@ describe('Harness | provenance by target', () => {
     const sb = servers.sandbox;
     const ws = workspace();
     const committed = digest('recordings');
-    const env = liveEnv(sb, ws.reportsDir, { APPROVE_ROWS: 'B' });
+    const env = liveEnv(sb, ws.reportsDir, { APPROVE_ROWS: rowB.id });
     const first = await runRows({ ...env, ROUND_ID: 'custom-1' });
     expect(first.status, first.stderr).toBe(0);
     expect(digest('recordings')).toBe(committed);
 
     const hostDir = join(ws.reportsDir, 'hosts', hostFolder(new URL(sb.url).host));
-    expect(readMeta(join(hostDir, 'recordings', 'B-text2video-no-model'))).toMatchObject({
+    expect(readMeta(join(hostDir, 'recordings', rowB.name))).toMatchObject({
       provenance: 'custom-host',
       host: new URL(sb.url).host,
     });
     expect(readEvidence(join(ws.reportsDir, 'evidence', 'custom-1'))).toMatchObject([{ row: 'B', recordingProvenance: 'custom-host' }]);
     expect(first.stdout).toContain(
-      `Recordings: this run added B-text2video-no-model/cassette.har, B-text2video-no-model/meta.json in ${join(hostDir, 'recordings')}`,
+      `Recordings: this run added ${rowB.name}/cassette.har, ${rowB.name}/meta.json in ${join(hostDir, 'recordings')}`,
     );
 
     // Kept across runs: the next run reads the same ledger and finds row B closed.

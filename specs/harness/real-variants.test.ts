@@ -11,6 +11,10 @@ import { sendJson, startLoopbackServer } from '../support/loopback-server.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
+import { fixtureRegistry } from '../support/fixture-registry.ts';
+
+/** The fixture registry's rows that decide the end state. */
+const DECISIVE = fixtureRegistry.decisiveRows;
 
 /**
  * Answers seen from the real API (kling-api §9b) that our own sandbox never gives: a 22-character task id whose
@@ -91,15 +95,15 @@ describe('Harness | answers seen from the real API', () => {
       taskId: ID,
       finalBalanceDeduction: { quota: '0.5', listPrice: '0.7' },
     });
-    expect(ledgerStatusLines(ledger)).toContain(
+    expect(ledgerStatusLines(ledger, fixtureRegistry)).toContain(
       '  spent: 0 units, and unknown for 1 task (row B: no final_unit_deduction); outside the packs: quota 0.5, list price 0.7 (1 task) (sum of final_unit_deduction)',
     );
-    expect(renderSummary({ id: 'r', dir: ws.root }, [outcome.evidence])).toContain(
+    expect(renderSummary({ id: 'r', dir: ws.root }, [outcome.evidence], { decisive: DECISIVE })).toContain(
       '**Spend:** 0 units, and unknown for 1 task (row B: no final_unit_deduction)',
     );
 
     // The cassette holds no trace of the real id, and normalizes it as it does an 18-digit one.
-    const cassette = readFileSync(join(ws.recordingsDir, 'B-text2video-no-model', 'cassette.har'), 'utf8');
+    const cassette = readFileSync(join(ws.recordingsDir, ledgerTestRow.name, 'cassette.har'), 'utf8');
     expect(cassette).not.toContain(ID);
     expect(cassette).toContain('/v1/videos/text2video/900000000000001000');
   });
@@ -127,7 +131,7 @@ describe('Harness | what counts as a create sent', () => {
     const { env } = rowEnvironment(ws, liveLike(`http://${dead}`, { accessKey: 'ak-dead-1', secretKey: 'sk-dead-1' }, ['B']));
     const outcome = await runRow(ledgerTestRow, env);
     expect(outcome).toMatchObject({ status: 'done', evidence: { reason: `create: the request was never sent (ECONNREFUSED at ${dead})` } });
-    const lines = ledgerStatusLines(new Ledger(join(ws.root, 'ledger.jsonl')));
+    const lines = ledgerStatusLines(new Ledger(join(ws.root, 'ledger.jsonl')), fixtureRegistry);
     expect(lines).toContain(`  B: open (0 creates sent; 1 never left (create: the request was never sent (ECONNREFUSED at ${dead})))`);
   });
 
@@ -140,7 +144,7 @@ describe('Harness | what counts as a create sent', () => {
       ledgerTestRow,
       rowEnvironment(ws, liveLike(servers.scripted.url, { accessKey: 'ak-401-1', secretKey: 'sk-401-1' }, ['B'])).env,
     );
-    const lines = ledgerStatusLines(new Ledger(join(ws.root, 'ledger.jsonl')));
+    const lines = ledgerStatusLines(new Ledger(join(ws.root, 'ledger.jsonl')), fixtureRegistry);
     expect(lines).toContain('  B: open (1 create sent (1 refused))');
     expect(lines).toContain('  spent: 0 units (sum of final_unit_deduction)');
   });

@@ -3,36 +3,23 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Har } from '../../helpers/harness/cassettes/cassette-format.ts';
 import { MissingCassetteError, ReplayMismatchError } from '../../helpers/harness/cassettes/polly.ts';
-import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
+import type { RegistryRow } from '../../helpers/harness/rows/registry.ts';
 import { ReplayDriftError, runRow } from '../../helpers/harness/rows/runner.ts';
-import { buildPreservedRiskControl, buildText2videoNoModel } from '../../helpers/kling/builders.ts';
-import { knownGoodBase64 } from '../support/images.ts';
+import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { rowEnvironment, workspace } from '../support/harness-env.ts';
+import { matrix, matrixRecordings } from '../support/matrix.ts';
 
-const PROMPT_B = 'A paper boat drifts slowly across a calm pond at sunrise.';
-const rowB = (prompt = PROMPT_B): RowSpec => ({
-  row: 'B',
-  purpose: 'no-model text2video',
-  payloadProvenance: 'policy-test',
-  payload: () => buildText2videoNoModel({ prompt }),
-  successCriteria: [],
-  stopConditions: [],
-});
-const rowR: RowSpec = {
-  row: 'R',
-  purpose: 'preserved risk-control case',
-  payloadProvenance: 'live-confirmed',
-  payload: () => buildPreservedRiskControl({ references: [knownGoodBase64, knownGoodBase64, knownGoodBase64] }),
-  approvals: { pro: true },
-  successCriteria: [],
-  stopConditions: [],
-};
+// The replay mechanics are shown on one committed cassette, the text2video row's, edited in a scratch copy.
+const committedB = matrix.get('B');
+const PROMPT_B = (committedB.payload().body as { prompt: string }).prompt;
+const rowB = (prompt = PROMPT_B): RegistryRow => ({ ...committedB, payload: () => buildText2videoNoModel({ prompt }) });
+const rowR = matrix.get('R');
 
 function replayEnv() {
   const ws = workspace(true);
   return { ws, ...rowEnvironment(ws, { mode: 'replay' }) };
 }
-const cassetteOf = (dir: string) => join(dir, 'B-text2video-no-model', 'cassette.har');
+const cassetteOf = (dir: string) => join(dir, committedB.name, 'cassette.har');
 function editCassette(dir: string, edit: (har: Har) => void) {
   const har = JSON.parse(readFileSync(cassetteOf(dir), 'utf8')) as Har;
   edit(har);
@@ -112,7 +99,7 @@ describe('Harness | replay (offline, lockdown)', () => {
 
   it('fails when the replayed verdict differs from the recorded one', async () => {
     const { ws, env } = replayEnv();
-    const metaFile = join(ws.recordingsDir, 'B-text2video-no-model', 'meta.json');
+    const metaFile = join(ws.recordingsDir, committedB.name, 'meta.json');
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Record<string, unknown>;
     writeFileSync(metaFile, JSON.stringify({ ...meta, classification: 'model-policy-mismatch', verdict: 'reopened' }));
     const error = await failure(runRow(rowB(), env));
@@ -127,39 +114,29 @@ describe('Harness | replay (offline, lockdown)', () => {
     const error = await failure(runRow(rowB(), env));
     expect(error).toBeInstanceOf(MissingCassetteError);
     expect(error?.message).toMatch(
-      /^row B has no cassette at .*B-text2video-no-model\/cassette\.har: record it first \(pnpm recordings:rerecord\)$/,
+      new RegExp(`^row B has no cassette at .*${committedB.name}/cassette\\.har: record it first \\(pnpm recordings:rerecord\\)$`),
     );
   });
 });
 
 describe('Harness | committed recordings', () => {
-  const rows = readdirSync('recordings', { withFileTypes: true }).filter((d) => d.isDirectory());
+  const rows = readdirSync(matrixRecordings, { withFileTypes: true }).filter((d) => d.isDirectory());
 
-  it('every row has a cassette and a meta that says honestly where it came from', () => {
-    expect(rows.map((d) => d.name).sort()).toEqual([
-      'A-omni-first-frame',
-      'B-text2video-no-model',
-      'C-image2video-no-model',
-      'D-multi-image2video-legacy',
-      'R-omni-risk-control-preserved',
-    ]);
-    const provenance: Record<string, string> = Object.fromEntries(
-      rows.map((d): [string, string] => [
-        d.name.slice(0, 1),
-        (JSON.parse(readFileSync(join('recordings', d.name, 'meta.json'), 'utf8')) as { provenance: string }).provenance,
-      ]),
-    );
-    expect(provenance).toEqual({ A: 'sandbox', B: 'sandbox', C: 'sandbox', D: 'sandbox', R: 'transcribed' });
-    for (const d of rows) {
-      const har = JSON.parse(readFileSync(join('recordings', d.name, 'cassette.har'), 'utf8')) as Har;
-      expect(har.log.comment).toBe(`provenance: ${provenance[d.name.slice(0, 1)] ?? ''}`);
+  it('every row of the registry has a cassette and a meta that says honestly where it came from, and nothing else does', () => {
+    expect(rows.map((d) => d.name).sort()).toEqual(matrix.rows.map((r) => r.name).sort());
+    for (const row of matrix.rows) {
+      const { provenance } = JSON.parse(readFileSync(join(matrixRecordings, row.name, 'meta.json'), 'utf8')) as { provenance: string };
+      // A replay-only row is a transcription of a past run; a row that may create was recorded against a host.
+      expect(provenance, row.name).toMatch(row.liveAllowed ? /^(sandbox|live)$/ : /^transcribed$/);
+      const har = JSON.parse(readFileSync(join(matrixRecordings, row.name, 'cassette.har'), 'utf8')) as Har;
+      expect(har.log.comment, row.name).toBe(`provenance: ${provenance}`);
     }
   });
 
   it('hold no credential, no JWT, no Bearer value and no raw base64 image', () => {
     for (const d of rows) {
-      for (const file of readdirSync(join('recordings', d.name))) {
-        const text = readFileSync(join('recordings', d.name, file), 'utf8');
+      for (const file of readdirSync(join(matrixRecordings, d.name))) {
+        const text = readFileSync(join(matrixRecordings, d.name, file), 'utf8');
         expect(text, file).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.|Bearer |authorization|sandbox-secret-key|iVBORw0KGgo/i);
       }
     }

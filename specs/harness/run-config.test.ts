@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configProblems } from '../support/config-problems.ts';
 import { parseRunConfig } from '../../helpers/harness/config/run-config.ts';
+import { fixtureRegistry } from '../support/fixture-registry.ts';
 
 const LIVE = { HARNESS_MODE: 'live', APPROVE_ROWS: 'A,B', KLING_ACCESS_KEY: 'ak-1234', KLING_SECRET_KEY: 'sk-5678' };
 const REHEARSE = { ...LIVE, HARNESS_MODE: 'rehearse', KLING_BASE_URL: 'http://127.0.0.1:4010' };
 
 describe('Harness | run configuration', () => {
   it('replays by default, approving nothing and capping creates at 0', () => {
-    expect(parseRunConfig({})).toMatchObject({
+    expect(parseRunConfig({}, fixtureRegistry)).toMatchObject({
       mode: 'replay',
       approved: [],
       maxCreates: 0,
@@ -20,7 +21,7 @@ describe('Harness | run configuration', () => {
   });
 
   it('live takes APPROVE_ROWS, the credentials and the global host by default; the cap is the number of approved rows', () => {
-    expect(parseRunConfig(LIVE)).toMatchObject({
+    expect(parseRunConfig(LIVE, fixtureRegistry)).toMatchObject({
       mode: 'live',
       approved: ['A', 'B'],
       maxCreates: 2,
@@ -29,12 +30,12 @@ describe('Harness | run configuration', () => {
     });
   });
 
-  it('rehearse defaults to the plan minimum set A, B, C', () => {
-    expect(parseRunConfig({ ...REHEARSE, APPROVE_ROWS: undefined }).approved).toEqual(['A', 'B', 'C']);
+  it("rehearse defaults to the registry's default round", () => {
+    expect(parseRunConfig({ ...REHEARSE, APPROVE_ROWS: undefined }, fixtureRegistry).approved).toEqual(['A', 'B', 'C']);
   });
 
   it('MAX_CREATES can lower the cap, never raise it', () => {
-    expect(parseRunConfig({ ...LIVE, MAX_CREATES: '1' }).maxCreates).toBe(1);
+    expect(parseRunConfig({ ...LIVE, MAX_CREATES: '1' }, fixtureRegistry).maxCreates).toBe(1);
     expect(configProblems({ ...LIVE, MAX_CREATES: '3' })).toEqual([
       'MAX_CREATES=3 is more than the 2 approved row(s); it can only lower the cap',
     ]);
@@ -56,7 +57,7 @@ describe('Harness | run configuration', () => {
 
   it.each([['CI=false'], ['CI=0'], ['CI=']])('an explicit %s is not a CI machine', (setting) => {
     const [key = '', value = ''] = setting.split('=');
-    expect(parseRunConfig({ ...LIVE, [key]: value }).mode).toBe('live');
+    expect(parseRunConfig({ ...LIVE, [key]: value }, fixtureRegistry).mode).toBe('live');
   });
 
   it("CI=false does not silence a vendor's own variable: a CI machine that cleared CI for a build tool is still one", () => {
@@ -66,22 +67,25 @@ describe('Harness | run configuration', () => {
   });
 
   it('where a run records and keeps its ledger follows from its target, and nothing can point it elsewhere', () => {
-    expect(parseRunConfig(LIVE)).toMatchObject({
+    expect(parseRunConfig(LIVE, fixtureRegistry)).toMatchObject({
       target: { kind: 'kling', host: 'api-singapore.klingai.com' },
       recordingsDir: 'recordings',
       ledgerFile: 'recordings/ledger.jsonl',
     });
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com' }).target.kind).toBe('kling');
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://proxy.example.test' })).toMatchObject({
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com' }, fixtureRegistry).target.kind).toBe('kling');
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://proxy.example.test' }, fixtureRegistry)).toMatchObject({
       target: { kind: 'custom-host', host: 'proxy.example.test' },
       recordingsDir: 'reports/hosts/proxy.example.test/recordings',
       ledgerFile: 'reports/hosts/proxy.example.test/ledger.jsonl',
     });
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:4010' }).ledgerFile).toBe(
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:4010' }, fixtureRegistry).ledgerFile).toBe(
       'reports/hosts/127.0.0.1_4010/ledger.jsonl',
     );
-    expect(parseRunConfig(REHEARSE)).toMatchObject({ target: { kind: 'sandbox' }, ledgerFile: 'reports/rehearsal/ledger.jsonl' });
-    expect(parseRunConfig({ ...LIVE, LEDGER_FILE: 'recordings/ledger.jsonl' }).ledgerFile).toBe('recordings/ledger.jsonl');
+    expect(parseRunConfig(REHEARSE, fixtureRegistry)).toMatchObject({
+      target: { kind: 'sandbox' },
+      ledgerFile: 'reports/rehearsal/ledger.jsonl',
+    });
+    expect(parseRunConfig({ ...LIVE, LEDGER_FILE: 'recordings/ledger.jsonl' }, fixtureRegistry).ledgerFile).toBe('recordings/ledger.jsonl');
     expect(configProblems({ ...LIVE, LEDGER_FILE: 'reports/rehearsal/ledger.jsonl' })).toEqual([
       'LEDGER_FILE=reports/rehearsal/ledger.jsonl would point this run at another ledger than its own (recordings/ledger.jsonl); unset it (it only picks the ledger pnpm ledger reads)',
     ]);
@@ -90,7 +94,7 @@ describe('Harness | run configuration', () => {
       'RECORDINGS_DIR=/tmp/r would point this run at other recordings and another ledger than its own (recordings); unset it',
     ]);
     expect(configProblems({ ...REHEARSE, RECORDINGS_DIR: 'recordings' })).toHaveLength(1);
-    expect(parseRunConfig({ ...REHEARSE, RECORDINGS_DIR: '/tmp/scratch' }).recordingsDir).toBe('/tmp/scratch');
+    expect(parseRunConfig({ ...REHEARSE, RECORDINGS_DIR: '/tmp/scratch' }, fixtureRegistry).recordingsDir).toBe('/tmp/scratch');
     // Nor inside them, by any name: reports or scratch recordings under recordings/, or a link to it.
     expect(configProblems({ ...LIVE, KLING_BASE_URL: 'https://proxy.example.test', REPORTS_DIR: 'recordings' })[0]).toMatch(
       /^recordings\/hosts\/proxy\.example\.test\/recordings is inside the committed recordings\/: only a run against a Kling host writes there/,
@@ -108,8 +112,8 @@ describe('Harness | run configuration', () => {
   });
 
   it('takes a loopback http base URL in live mode (a local proxy), and https anywhere', () => {
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:8080' }).baseUrl).toBe('http://127.0.0.1:8080');
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com/' }).baseUrl).toBe(
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:8080' }, fixtureRegistry).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com/' }, fixtureRegistry).baseUrl).toBe(
       'https://api-beijing.klingai.com/',
     );
   });
@@ -123,7 +127,7 @@ describe('Harness | run configuration', () => {
   });
 
   it('rehearse under CI is allowed: it only reaches a sandbox on loopback', () => {
-    expect(parseRunConfig({ ...REHEARSE, CI: 'true' }).mode).toBe('rehearse');
+    expect(parseRunConfig({ ...REHEARSE, CI: 'true' }, fixtureRegistry).mode).toBe('rehearse');
   });
 
   it.each([

@@ -2,7 +2,6 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
-import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
 import { runRow } from '../../helpers/harness/rows/runner.ts';
 import { buildImage2videoNoModel, buildOmniFirstFrame, buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { startSandbox } from '../../helpers/sandbox/server.ts';
@@ -11,33 +10,34 @@ import { createdBody, taskBody } from '../support/kling-bodies.ts';
 import { sendJson, startLoopbackServer } from '../support/loopback-server.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
+import { testRow } from '../support/test-row.ts';
 
-const rowA: RowSpec = {
-  row: 'A',
+const rowA = testRow({
+  id: 'A',
   purpose: 'baseline',
   payloadProvenance: 'live-confirmed',
   payload: () => buildOmniFirstFrame({ prompt: 'A red house.', firstFrame: knownGoodBase64 }),
   successCriteria: ['code=0'],
   stopConditions: ['first success ends the row'],
-};
-const rowB: RowSpec = {
-  row: 'B',
+});
+const rowB = testRow({
+  id: 'B',
   purpose: 'no-model text2video',
   payloadProvenance: 'policy-test',
   payload: () => buildText2videoNoModel({ prompt: 'A paper boat drifts slowly across a calm pond at sunrise.' }),
   successCriteria: ['code=0'],
   stopConditions: ['stop on first success'],
   legacyRetryModel: 'kling-v1',
-};
-const rowC: RowSpec = {
-  row: 'C',
+});
+const rowC = testRow({
+  id: 'C',
   purpose: 'no-model image2video',
   payloadProvenance: 'policy-test',
   payload: () => buildImage2videoNoModel({ image: knownGoodBase64, prompt: 'The sun drifts.' }),
   successCriteria: ['code=0'],
   stopConditions: ['replace the asset on asset errors'],
   legacyRetryModel: 'kling-v1-6',
-};
+});
 
 const servers = serversStoppedAfterEach();
 
@@ -119,7 +119,7 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
       value: expect.stringContaining('— tightened (sandbox)') as string,
     });
 
-    const cassette = join(ws.recordingsDir, 'C-image2video-no-model');
+    const cassette = join(ws.recordingsDir, rowC.name);
     expect(readdirSync(cassette).sort()).toEqual(['cassette.har', 'meta.json']);
     expect(JSON.parse(readFileSync(join(cassette, 'meta.json'), 'utf8'))).toMatchObject({
       provenance: 'sandbox',
@@ -167,7 +167,7 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
     const sb = await sandboxed();
     const small = Buffer.from(drawKnownGoodPng());
     small.writeUInt32BE(299, 16);
-    const spec: RowSpec = { ...rowC, payload: () => buildImage2videoNoModel({ image: small.toString('base64'), prompt: 'p' }) };
+    const spec = { ...rowC, payload: () => buildImage2videoNoModel({ image: small.toString('base64'), prompt: 'p' }) };
     const outcome = await runRow(spec, rowEnvironment(workspace(), liveLike(sb.url, sb.credentials, ['C'])).env);
     expect(outcome).toMatchObject({
       status: 'done',
@@ -219,7 +219,7 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
 
   it('skips the replay-only row R in a live-path run', async () => {
     const sb = await sandboxed();
-    const spec: RowSpec = { ...rowA, row: 'R' };
+    const spec = testRow({ ...rowA, id: 'R', liveAllowed: false });
     const outcome = await runRow(spec, rowEnvironment(workspace(), liveLike(sb.url, sb.credentials, ['A'])).env);
     expect(outcome).toMatchObject({ status: 'skipped', reason: expect.stringContaining('replay-only') as string });
   });

@@ -5,6 +5,10 @@ import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
 import { renderSummary, roundSpend } from '../../helpers/harness/evidence/summary.ts';
 import { workspace } from '../support/harness-env.ts';
 import { join } from 'node:path';
+import { fixtureRegistry } from '../support/fixture-registry.ts';
+
+/** The fixture registry's rows that decide the end state. */
+const DECISIVE = fixtureRegistry.decisiveRows;
 
 function row(rowId: RowEvidence['row'], classification: RowEvidence['classification'], extra: Partial<RowEvidence> = {}): RowEvidence {
   return {
@@ -31,6 +35,7 @@ describe('Harness | round summary', () => {
   it('says non-Omni can tighten when B and C both succeeded', () => {
     expect(
       endState(
+        DECISIVE,
         conclusionsFromEvidence([row('A', 'success'), row('B', 'success', { taskId: 't-b' }), row('C', 'success', { taskId: 't-c' })]),
       ),
     ).toBe(
@@ -41,6 +46,7 @@ describe('Harness | round summary', () => {
   it('says non-Omni must stay caller-explicit when B or C hit a model-policy mismatch', () => {
     expect(
       endState(
+        DECISIVE,
         conclusionsFromEvidence([
           row('B', 'model-policy-mismatch', { reason: 'the API refused the model (code 1201)' }),
           row('C', 'success'),
@@ -52,10 +58,10 @@ describe('Harness | round summary', () => {
   });
 
   it('says inconclusive, and why, otherwise', () => {
-    expect(endState(conclusionsFromEvidence([row('B', 'success'), row('C', 'asset-quality', { reason: 'replace the asset' })]))).toBe(
-      'Inconclusive: row B succeeded in round live-20261124-100000; row C: asset-quality (replace the asset).',
-    );
-    expect(endState(conclusionsFromEvidence([row('A', 'success')]))).toBe(
+    expect(
+      endState(DECISIVE, conclusionsFromEvidence([row('B', 'success'), row('C', 'asset-quality', { reason: 'replace the asset' })])),
+    ).toBe('Inconclusive: row B succeeded in round live-20261124-100000; row C: asset-quality (replace the asset).');
+    expect(endState(DECISIVE, conclusionsFromEvidence([row('A', 'success')]))).toBe(
       'Inconclusive: row B has no answer yet; row C has no answer yet.',
     );
   });
@@ -78,11 +84,11 @@ describe('Harness | round summary', () => {
       });
     };
     closed('B', 'live-1', '860000000000000001');
-    expect(endState(conclusionsFromLedger(ledger))).toBe(
+    expect(endState(DECISIVE, conclusionsFromLedger(ledger, DECISIVE))).toBe(
       'Inconclusive: row B closed in round live-1 by task 860000000000000001; row C has no answer yet.',
     );
     closed('C', 'live-2', 'CjI17WevH1IAAAAAAHmgsw');
-    expect(endState(conclusionsFromLedger(ledger))).toBe(
+    expect(endState(DECISIVE, conclusionsFromLedger(ledger, DECISIVE))).toBe(
       'Non-Omni minimal no-model requests are viable: the scaffold policy can tighten (row B closed in round live-1 by task 860000000000000001; row C closed in round live-2 by task CjI17WevH1IAAAAAAHmgsw, without model_name).',
     );
   });
@@ -94,7 +100,7 @@ describe('Harness | round summary', () => {
       row('C', 'body-shape-mismatch'),
     ];
     expect(roundSpend(evidence)).toMatchObject({ units: 4.5, unknown: [] });
-    const md = renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence);
+    const md = renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence, { decisive: DECISIVE });
     expect(md).toContain('**Spend:** 4.5 units (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).');
     expect(md).toContain('| B | `POST /v1/videos/text2video` | sandbox | policy-test | success | **tightened** | 3.5 |');
     expect(md).toContain('not live evidence');
@@ -112,7 +118,7 @@ describe('Harness | round summary', () => {
       row('B', 'success', { taskId: 't-b', ...(value === undefined ? {} : { finalUnitDeduction: value }) }),
     ];
     expect(roundSpend(evidence)).toMatchObject({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
-    expect(renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence)).toContain(
+    expect(renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence, { decisive: DECISIVE })).toContain(
       `**Spend:** 1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
     );
   });

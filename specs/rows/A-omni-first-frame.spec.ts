@@ -1,9 +1,14 @@
 import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
-import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
+import { row } from '../../helpers/harness/rows/row.ts';
 import { buildOmniFirstFrame } from '../../helpers/kling/builders.ts';
 
-defineRow({
-  row: 'A',
+export default row({
+  id: 'A',
+  title: 'Omni — first-frame anchored baseline',
+  order: 1,
+  family: 'omni-video',
+  defaultRound: true,
+  liveAllowed: true,
   purpose: 'confirm the current safest one-scene Omni path still behaves as the anchor baseline for the repo',
   // The plan: "strongest current path: image_list[].image_url + type='first_frame'".
   payloadProvenance: 'live-confirmed',

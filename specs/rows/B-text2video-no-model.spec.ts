@@ -1,8 +1,14 @@
-import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
+import { row } from '../../helpers/harness/rows/row.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 
-defineRow({
-  row: 'B',
+export default row({
+  id: 'B',
+  title: 'text2video — scaffold-policy verification',
+  order: 2,
+  family: 'text2video',
+  defaultRound: true,
+  liveAllowed: true,
+  decidesEndState: true,
   purpose: 'determine whether the current scaffold-safe minimal body works without pinned model_name',
   payloadProvenance: 'policy-test',
   payload: () => buildText2videoNoModel({ prompt: 'A paper boat drifts slowly across a calm pond at sunrise.' }),

@@ -1,9 +1,15 @@
 import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
-import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
+import { row } from '../../helpers/harness/rows/row.ts';
 import { buildImage2videoNoModel } from '../../helpers/kling/builders.ts';
 
-defineRow({
-  row: 'C',
+export default row({
+  id: 'C',
+  title: 'image2video — scaffold-policy + asset-floor verification',
+  order: 3,
+  family: 'image2video',
+  defaultRound: true,
+  liveAllowed: true,
+  decidesEndState: true,
   purpose: 'verify the scaffold-safe minimal body using a known-good image floor rather than rediscovering image validity',
   payloadProvenance: 'policy-test',
   payload: () =>

@@ -1,9 +1,14 @@
 import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
-import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
+import { row } from '../../helpers/harness/rows/row.ts';
 import { buildMultiImage2videoNoModel } from '../../helpers/kling/builders.ts';
 
-defineRow({
-  row: 'D',
+export default row({
+  id: 'D',
+  title: 'multi-image2video — legacy-route analysis',
+  order: 4,
+  family: 'multi-image2video',
+  defaultRound: false,
+  liveAllowed: true,
   purpose: 'legacy-route analysis of multi-image2video, only when named explicitly; never a production-default choice',
   // The plan gives no payload block for this row: the shape is the docs' (kling-api §3h).
   payloadProvenance: 'doc-derived',

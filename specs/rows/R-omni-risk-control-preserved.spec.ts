@@ -1,10 +1,14 @@
 import { knownGoodImageBase64 } from '../../helpers/assets/paths.ts';
-import { defineRow } from '../../helpers/harness/vitest/define-row.ts';
-import type { RowSpec } from '../../helpers/harness/rows/row-spec.ts';
+import { row } from '../../helpers/harness/rows/row.ts';
 import { buildPreservedRiskControl } from '../../helpers/kling/builders.ts';
 
-export const RISK_CONTROL_SPEC: RowSpec = {
-  row: 'R',
+export default row({
+  id: 'R',
+  title: 'Omni — preserved risk-control boundary case',
+  order: 5,
+  family: 'omni-video',
+  defaultRound: false,
+  liveAllowed: false,
   purpose:
     'keep the preserved lingerie stress attempt (task 867314916859576411) as a boundary case: it must read as moderation/content-risk, not as a body-shape failure',
   payloadProvenance: 'live-confirmed',
@@ -19,6 +23,4 @@ export const RISK_CONTROL_SPEC: RowSpec = {
   approvals: { pro: true },
   successCriteria: ["classify as 'moderation/content-risk'", "never as 'body-shape mismatch'"],
   stopConditions: ['replay only: never created again'],
-};
-
-defineRow(RISK_CONTROL_SPEC);
+});

@@ -33,6 +33,8 @@ export function liveEnv(
 ): Record<string, string | undefined> {
   return {
     ...notCi(),
+    // A live run's recordings follow from its target; one this suite runs under (a scratch registry's) is not its.
+    RECORDINGS_DIR: '',
     HARNESS_MODE: 'live',
     KLING_BASE_URL: sandbox.url,
     KLING_ACCESS_KEY: sandbox.credentials.accessKey,

@@ -11,7 +11,8 @@ export type Figure =
   | { kind: 'secret-scan'; name: string; filesScanned: number; hits: number }
   | { kind: 'peak-rss'; name: string; resultMb: number; growthMb: number };
 
-export const FIGURES_FILE = process.env.FAULT_FIGURES_FILE ?? 'reports/faults/figures.jsonl';
+// Beside the run's reports, so a suite run nested in a test (with its own REPORTS_DIR) keeps figures of its own.
+export const FIGURES_FILE = process.env.FAULT_FIGURES_FILE ?? `${process.env.REPORTS_DIR || 'reports'}/faults/figures.jsonl`;
 
 export function recordFigure(figure: Figure): void {
   appendJsonLine(FIGURES_FILE, figure);

@@ -7,12 +7,13 @@ import type { RunConfig } from '../../helpers/harness/config/run-config.ts';
 import { targetOf } from '../../helpers/harness/config/run-target.ts';
 import type { RowEnvironment } from '../../helpers/harness/rows/runner.ts';
 import type { Credentials } from '../../helpers/kling/auth.ts';
+import { matrixRecordings } from './matrix.ts';
 
 /** A throwaway workspace (recordings, reports) and a row environment for driving the runner directly. */
 export function workspace(withCommittedRecordings = false) {
   const root = mkdtempSync(join(tmpdir(), 'kling-harness-'));
   const recordingsDir = join(root, 'recordings');
-  if (withCommittedRecordings) cpSync('recordings', recordingsDir, { recursive: true });
+  if (withCommittedRecordings) cpSync(matrixRecordings, recordingsDir, { recursive: true });
   return { root, recordingsDir, reportsDir: join(root, 'reports') };
 }
 

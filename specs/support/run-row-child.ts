@@ -9,7 +9,7 @@ import { memorySink } from '../../helpers/harness/evidence/evidence-sink.ts';
 import { RoundJournal, roundAt } from '../../helpers/harness/evidence/round.ts';
 import { parseRunConfig } from '../../helpers/harness/config/run-config.ts';
 import { runRow } from '../../helpers/harness/rows/runner.ts';
-import { ledgerTestRow } from './ledger-rows.ts';
+import { ledgerTestRegistry, ledgerTestRow } from './ledger-rows.ts';
 
 /** Linux keeps the peak RSS as VmHWM; writing 5 to clear_refs resets it, so it then holds this run's peak alone. */
 function resetPeak(): boolean {
@@ -22,7 +22,7 @@ function resetPeak(): boolean {
 }
 const peakFromKernel = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 'NaN') * 1024;
 
-const config = parseRunConfig(process.env);
+const config = parseRunConfig(process.env, ledgerTestRegistry);
 const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? 'child-round');
 const kernel = resetPeak();
 const baseline = process.memoryUsage.rss();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Classification } from '../../kling/classifier.ts';
 import type { PayloadProvenance, Verdict } from '../../kling/verdict.ts';
 import type { RecordingProvenance } from '../evidence/evidence.ts';
-import type { RowId } from '../rows/rows.ts';
+import type { RowId } from '../rows/row.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
 
 /**

@@ -7,7 +7,7 @@ import { say, sayLines } from '../sinks/terminal.ts';
 
 /**
  * `pnpm rehearse`: a whole round for free. It starts the embedded sandbox and runs the *live* code path against
- * it for the default rows (A, B, C; APPROVE_ROWS may name others), writing recordings to a scratch folder, never
+ * it for the default round (the registry's `defaultRound` rows; APPROVE_ROWS may name others), writing recordings to a scratch folder, never
  * over the committed ones; then it builds the report and says where it is.
  */
 

@@ -2,18 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rehearse } from './rehearse.ts';
-import { ROWS, rowName } from '../rows/rows.ts';
+import { loadRegistry } from '../rows/registry.ts';
 import { complain, say, sayLines } from '../sinks/terminal.ts';
 
 /**
- * `pnpm recordings:rerecord`: re-record every sandbox cassette (A–D) from a fresh sandbox into a scratch folder
- * and show how it differs from the committed one. Nothing is written unless `--write` is given; an unchanged API
- * gives an empty diff. Exit code 1 when there is a difference that was not written.
+ * `pnpm recordings:rerecord`: re-record every sandbox cassette (each row that may create) from a fresh sandbox into
+ * a scratch folder and show how it differs from the committed one (RECORDINGS_DIR, default recordings/). Nothing
+ * is written unless `--write` is given; an unchanged API gives an empty diff. Exit code 1 when there is a
+ * difference that was not written. A new row's first cassette is made this way.
  */
 
-const SCRATCH = 'reports/rerecord/recordings';
-const COMMITTED = 'recordings';
-const SANDBOX_ROWS = ROWS.filter((r) => r.liveAllowed);
+const REPORTS = process.env.REPORTS_DIR || 'reports';
+const SCRATCH = join(REPORTS, 'rerecord', 'recordings');
+const COMMITTED = process.env.RECORDINGS_DIR || 'recordings';
+const SANDBOX_ROWS = (await loadRegistry()).liveRows;
 
 function diff(committed: string, fresh: string): string {
   if (!existsSync(committed)) return `new: ${fresh}\n`;
@@ -24,7 +26,7 @@ function diff(committed: string, fresh: string): string {
 
 const write = process.argv.includes('--write');
 const { exitCode: code } = await rehearse({
-  reportsDir: 'reports',
+  reportsDir: REPORTS,
   approveRows: SANDBOX_ROWS.map((r) => r.id).join(','),
   recordingsDir: SCRATCH,
 });
@@ -34,7 +36,7 @@ if (code !== 0) {
 }
 let changed = 0;
 for (const row of SANDBOX_ROWS) {
-  const name = rowName(row);
+  const { name } = row;
   const fresh = join(SCRATCH, name);
   if (!existsSync(fresh) || readdirSync(fresh).length === 0) continue;
   const text = diff(join(COMMITTED, name), fresh);

@@ -1,10 +1,11 @@
 /**
- * `pnpm recordings:transcribe`: (re)write row R's transcribed cassette from the plan's preserved facts.
- * The row spec is imported for its data only; importing it outside vitest registers nothing.
+ * `pnpm recordings:transcribe`: (re)write row R's transcribed cassette from the plan's preserved facts. The row
+ * comes from the registry, which reads its spec for data only.
  */
 import { say } from '../sinks/terminal.ts';
-import { transcribeRiskControl } from './transcribe-risk-control.ts';
-import { RISK_CONTROL_SPEC } from '../../../specs/rows/R-omni-risk-control-preserved.spec.ts';
+import { loadRegistry } from '../rows/registry.ts';
+import { TRANSCRIBED_ROW, transcribeRiskControl } from './transcribe-risk-control.ts';
 
-await transcribeRiskControl(RISK_CONTROL_SPEC, 'recordings');
-say('wrote recordings/R-omni-risk-control-preserved (provenance: transcribed)');
+const row = (await loadRegistry()).get(TRANSCRIBED_ROW);
+await transcribeRiskControl(row, 'recordings');
+say(`wrote recordings/${row.name} (provenance: transcribed)`);

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { readMeta, writeMeta } from '../cassettes/cassette-meta.ts';
 import { memorySink } from '../evidence/evidence-sink.ts';
 import { newRoundId, roundAt, RoundJournal } from '../evidence/round.ts';
-import type { RowSpec } from '../rows/row-spec.ts';
-import { rowEntry, rowName } from '../rows/rows.ts';
+import type { RegistryRow } from '../rows/registry.ts';
 import { runRow } from '../rows/runner.ts';
 
 /**
@@ -19,7 +18,10 @@ export const PRESERVED_TASK_ID = '867314916859576411';
 export const PRESERVED_SOURCE =
   'the plan, "Preserved future-verification scenario": task 867314916859576411 was accepted, then failed with "Failure to pass the risk control system", final_unit_deduction "0"';
 
-export async function transcribeRiskControl(spec: RowSpec, recordingsDir: string): Promise<void> {
+/** The row whose cassette this transcribes: the plan's preserved risk-control case. */
+export const TRANSCRIBED_ROW = 'R';
+
+export async function transcribeRiskControl(spec: RegistryRow, recordingsDir: string): Promise<void> {
   let queries = 0;
   const server = createServer((req, res) => {
     req.resume();
@@ -48,7 +50,7 @@ export async function transcribeRiskControl(spec: RowSpec, recordingsDir: string
     const outcome = await runRow(spec, {
       config: {
         mode: 'rehearse',
-        approved: [spec.row],
+        approved: [spec.id],
         maxCreates: 1,
         baseUrl: url,
         credentials: { accessKey: 'transcription', secretKey: 'transcription-has-no-secret' },
@@ -70,7 +72,7 @@ export async function transcribeRiskControl(spec: RowSpec, recordingsDir: string
     if (outcome.evidence.classification !== 'moderation-content-risk') {
       throw new Error(`transcription classified as ${outcome.evidence.classification}: ${outcome.evidence.reason}`);
     }
-    const dir = join(recordingsDir, rowName(rowEntry(spec.row)));
+    const dir = join(recordingsDir, spec.name);
     const meta = readMeta(dir);
     if (meta) writeMeta(dir, { ...meta, source: PRESERVED_SOURCE });
   } finally {

@@ -2,7 +2,8 @@ import type { Credentials } from '../../kling/auth.ts';
 import { GLOBAL_BASE_URL } from '../../kling/client.ts';
 import { ciReason } from './ci.ts';
 import { parseConnection } from './run-connection.ts';
-import { DEFAULT_ROUND, ROW_IDS, ROWS, isRowId, rowEntry, type RowId } from '../rows/rows.ts';
+import type { Registry } from '../rows/registry.ts';
+import type { RowId } from '../rows/row.ts';
 import { runPaths, targetOf, type Target } from './run-target.ts';
 
 /**
@@ -44,10 +45,15 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
-export function parseApprovedRows(value: string | undefined, mode: Mode, name = 'APPROVE_ROWS'): { rows: RowId[]; problems: string[] } {
+export function parseApprovedRows(
+  value: string | undefined,
+  mode: Mode,
+  registry: Registry,
+  name = 'APPROVE_ROWS',
+): { rows: RowId[]; problems: string[] } {
   const problems: string[] = [];
   if (value === undefined || value.trim() === '') {
-    if (mode === 'rehearse') return { rows: [...DEFAULT_ROUND], problems };
+    if (mode === 'rehearse') return { rows: registry.defaultRound, problems };
     return { rows: [], problems: ['APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B'] };
   }
   const rows: RowId[] = [];
@@ -55,20 +61,16 @@ export function parseApprovedRows(value: string | undefined, mode: Mode, name = 
     if (raw === '') {
       problems.push(`${name} has an empty entry: '${value}'`);
     } else if (raw.toLowerCase() === 'all') {
+      problems.push(`APPROVE_ROWS=${raw} is not accepted: name each row to spend on (${registry.liveRows.map((r) => r.id).join(',')})`);
+    } else if (!registry.has(raw)) {
       problems.push(
-        `APPROVE_ROWS=${raw} is not accepted: name each row to spend on (${ROWS.filter((r) => r.liveAllowed)
-          .map((r) => r.id)
-          .join(',')})`,
-      );
-    } else if (!isRowId(raw)) {
-      problems.push(
-        isRowId(raw.toUpperCase())
+        registry.has(raw.toUpperCase())
           ? `${name}: '${raw}' is not a row id; row ids are upper-case (${raw.toUpperCase()})`
-          : `${name}: unknown row '${raw}' (the rows are ${ROW_IDS.join(', ')})`,
+          : `${name}: unknown row '${raw}' (the rows are ${registry.ids.join(', ')})`,
       );
     } else if (rows.includes(raw)) {
       problems.push(`${name} names ${raw} twice; one create per row per run`);
-    } else if (!rowEntry(raw).liveAllowed) {
+    } else if (!registry.get(raw).liveAllowed) {
       problems.push(`${name}: row ${raw} is replay-only (a transcription of a past run) and never creates`);
     } else {
       rows.push(raw);
@@ -77,7 +79,7 @@ export function parseApprovedRows(value: string | undefined, mode: Mode, name = 
   return { rows, problems };
 }
 
-export function parseRunConfig(env: Env): RunConfig {
+export function parseRunConfig(env: Env, registry: Registry): RunConfig {
   const problems: string[] = [];
   const modeValue = env.HARNESS_MODE ?? 'replay';
   const mode = MODES.find((m) => m === modeValue);
@@ -105,7 +107,7 @@ export function parseRunConfig(env: Env): RunConfig {
     };
   }
 
-  const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode);
+  const { rows, problems: rowProblems } = parseApprovedRows(env.APPROVE_ROWS, mode, registry);
   problems.push(...rowProblems);
 
   const connection = parseConnection(env, mode);
@@ -121,7 +123,7 @@ export function parseRunConfig(env: Env): RunConfig {
 
   const reopen = { rows: [] as RowId[], reason: (env.REOPEN_REASON ?? '').trim() };
   if (env.REOPEN_ROWS !== undefined && env.REOPEN_ROWS.trim() !== '') {
-    const parsed = parseApprovedRows(env.REOPEN_ROWS, 'live', 'REOPEN_ROWS');
+    const parsed = parseApprovedRows(env.REOPEN_ROWS, 'live', registry, 'REOPEN_ROWS');
     problems.push(...parsed.problems);
     reopen.rows = parsed.rows;
     if (reopen.reason === '') {

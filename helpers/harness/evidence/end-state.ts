@@ -1,7 +1,7 @@
 import type { Classification } from '../../kling/classifier.ts';
 import type { RowEvidence } from './evidence.ts';
 import { linesOf, type LedgerEntry, type Ledger } from '../ledger/ledger.ts';
-import type { RowId } from '../rows/rows.ts';
+import type { RowId } from '../rows/row.ts';
 
 /**
  * The plan's end state ("End state this plan is trying to reach"): non-Omni minimal no-model requests are viable
@@ -22,13 +22,20 @@ export interface Conclusion {
   closedAt?: string | undefined;
 }
 
-/** The rows whose answer decides the end state: the two non-Omni policy tests. */
-const NON_OMNI: readonly RowId[] = ['B', 'C'];
+/**
+ * The rows whose answer decides the end state (in the plan, the two non-Omni policy tests): the registry's rows
+ * marked `decidesEndState`, passed in by whoever holds the registry.
+ */
+export type DecisiveRows = readonly RowId[];
 
-/** Per row, what the ledger last concluded: its closing success, or the last end it recorded with a class. */
-export function conclusionsFromLedger(ledger: Ledger, entries: readonly LedgerEntry[] = ledger.entries()): Map<RowId, Conclusion> {
+/** Per decisive row, what the ledger last concluded: its closing success, or the last end it recorded with a class. */
+export function conclusionsFromLedger(
+  ledger: Ledger,
+  decisive: DecisiveRows,
+  entries: readonly LedgerEntry[] = ledger.entries(),
+): Map<RowId, Conclusion> {
   const found = new Map<RowId, Conclusion>();
-  for (const row of NON_OMNI) {
+  for (const row of decisive) {
     const state = ledger.rowState(row, entries);
     if (state.status === 'closed') {
       found.set(row, {
@@ -85,8 +92,9 @@ export function conclusionsFromEvidence(evidence: readonly RowEvidence[]): Map<R
 const closedBy = (c: Conclusion) =>
   `row ${c.row} ${c.closedAt ? 'closed' : 'succeeded'} in round ${c.round}${c.taskId ? ` by task ${c.taskId}` : ''}`;
 
-export function endState(conclusions: ReadonlyMap<RowId, Conclusion>): string {
-  const known = NON_OMNI.map((row) => conclusions.get(row)).map((c) => (c?.pending === undefined ? c : undefined));
+export function endState(decisive: DecisiveRows, conclusions: ReadonlyMap<RowId, Conclusion>): string {
+  if (decisive.length === 0) return 'Inconclusive: no row of the matrix decides the end state (decidesEndState).';
+  const known = decisive.map((row) => conclusions.get(row)).map((c) => (c?.pending === undefined ? c : undefined));
   const modelPolicy = known.filter((c): c is Conclusion => c?.classification === 'model-policy-mismatch');
   if (modelPolicy.length > 0) {
     return `Non-Omni still requires explicit legacy model handling: keep it caller-explicit / provisional (${modelPolicy
@@ -99,7 +107,7 @@ export function endState(conclusions: ReadonlyMap<RowId, Conclusion>): string {
       .map(closedBy)
       .join('; ')}, without model_name).`;
   }
-  const why = NON_OMNI.map((row) => {
+  const why = decisive.map((row) => {
     const c = conclusions.get(row);
     if (c === undefined) return `row ${row} has no answer yet`;
     if (c.pending !== undefined) return `row ${row} is pending: ${c.pending}`;

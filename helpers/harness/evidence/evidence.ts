@@ -6,7 +6,7 @@ import type { Drift } from '../../kling/response-schemas.ts';
 import type { PayloadProvenance, Verdict } from '../../kling/verdict.ts';
 import type { Round } from './round.ts';
 import type { Mode } from '../config/run-config.ts';
-import type { RowId } from '../rows/rows.ts';
+import { ROW_ID, type RowId } from '../rows/row.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
 
 /** Where a recording came from (promises §10). Only `live` is evidence of what Kling does; `custom-host` names its host. */
@@ -74,7 +74,7 @@ export function writeEvidence(dir: string, evidence: RowEvidence): string {
 export function readEvidence(dir: string): RowEvidence[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /^[A-Z]\.json$/.test(f))
+    .filter((f) => f.endsWith('.json') && ROW_ID.test(f.slice(0, -'.json'.length)))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RowEvidence);
 }

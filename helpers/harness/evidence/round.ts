@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { appendJsonLine, jsonLines } from '../sinks/scrubbed-files.ts';
 import type { Mode } from '../config/run-config.ts';
-import type { RowId } from '../rows/rows.ts';
+import type { RowId } from '../rows/row.ts';
 
 /**
  * One run of the matrix is a round: an id, a folder under reports/rounds/, and a journal every row of the run

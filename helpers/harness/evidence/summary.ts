@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { RowEvidence } from './evidence.ts';
 import { addUp, describeSpend, type Spend } from '../ledger/spend.ts';
-import { conclusionsFromEvidence, endState, type Conclusion } from './end-state.ts';
+import { conclusionsFromEvidence, endState, type Conclusion, type DecisiveRows } from './end-state.ts';
 import type { Round } from './round.ts';
-import type { RowId } from '../rows/rows.ts';
+import type { RowId } from '../rows/row.ts';
 import { writeTextFile } from '../sinks/scrubbed-files.ts';
 
 /**
@@ -34,6 +34,8 @@ function spendNote(evidence: readonly RowEvidence[]): string {
 }
 
 export interface SummaryExtras {
+  /** The rows whose answer decides the end state (the registry's). */
+  decisive: DecisiveRows;
   /** What the ledger concludes over every round; without it (replay), this round's rows. */
   conclusions?: ReadonlyMap<RowId, Conclusion>;
   ledgerLines?: readonly string[];
@@ -41,14 +43,14 @@ export interface SummaryExtras {
   account?: { before: readonly string[]; after: readonly string[] };
 }
 
-export function renderSummary(round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras = {}): string {
+export function renderSummary(round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras): string {
   const sandbox = evidence.some((e) => e.recordingProvenance !== 'live');
   const ledgerLines = extras.ledgerLines ?? [];
   const account = extras.account;
   const lines = [
     `# Round ${round.id}`,
     '',
-    `**End state:** ${endState(extras.conclusions ?? conclusionsFromEvidence(evidence))}`,
+    `**End state:** ${endState(extras.decisive, extras.conclusions ?? conclusionsFromEvidence(evidence))}`,
     '',
     `**Spend:** ${describeSpend(roundSpend(evidence))} (sum of final_unit_deduction${spendNote(evidence)}).`,
     '',
@@ -80,7 +82,7 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], ex
   return lines.join('\n');
 }
 
-export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras = {}): string {
+export function writeSummary(dir: string, round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras): string {
   const file = join(dir, 'summary.md');
   writeTextFile(file, renderSummary(round, evidence, extras));
   return file;

@@ -8,7 +8,7 @@ import { ciReason } from '../config/ci.ts';
 import type { Ledger } from './ledger.ts';
 import { redactBody } from '../cassettes/redact.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import type { RowId } from '../rows/rows.ts';
+import type { RowId } from '../rows/row.ts';
 
 /**
  * The only way the harness sends a create (promises §1–3): enforced where the request is made, not by convention.

@@ -2,7 +2,7 @@ import type { KlingClient } from '../../kling/client.ts';
 import type { Family } from '../../kling/families.ts';
 import type { Ledger, RowEntryLine, RowState } from './ledger.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import type { RowEntry } from '../rows/rows.ts';
+import type { RegistryRow } from '../rows/registry.ts';
 import { searchByExternalId } from './task-search.ts';
 
 /**
@@ -20,7 +20,7 @@ export type LedgerDecision =
  */
 export function closedRowDecision(
   ledger: Ledger,
-  entry: RowEntry,
+  entry: Pick<RegistryRow, 'id'>,
   config: RunConfig,
   round: string,
   reopenCriteria: string | undefined,
@@ -53,7 +53,7 @@ export function closedRowDecision(
  */
 export async function resolvePending(
   ledger: Ledger,
-  entry: RowEntry,
+  entry: Pick<RegistryRow, 'id'>,
   family: Family,
   state: Extract<RowState, { status: 'pending' }>,
   client: KlingClient,

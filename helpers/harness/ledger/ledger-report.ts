@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { conclusionsFromLedger, endState } from '../evidence/end-state.ts';
 import { Ledger, linesOf, type RowEntryLine } from './ledger.ts';
 import { describeSpend, spendOf } from './spend.ts';
-import { ROWS } from '../rows/rows.ts';
+import type { Registry } from '../rows/registry.ts';
 import { lockFileFor, readHolder } from './run-lock.ts';
 
 /**
@@ -15,9 +15,10 @@ export interface RowStatusLine {
   status: string;
 }
 
-export function rowStatuses(ledger: Ledger): RowStatusLine[] {
+/** One line per row of the matrix that may create. */
+export function rowStatuses(ledger: Ledger, registry: Registry): RowStatusLine[] {
   const entries = ledger.entries();
-  return ROWS.filter((r) => r.liveAllowed).map((r) => {
+  return registry.liveRows.map((r) => {
     const state = ledger.rowState(r.id, entries);
     const creates = describeCreates(linesOf(entries, r.id));
     switch (state.status) {
@@ -53,23 +54,23 @@ function describeCreates(lines: readonly RowEntryLine[]): string {
   return parts.join('; ');
 }
 
-export function ledgerStatusLines(ledger: Ledger): string[] {
+export function ledgerStatusLines(ledger: Ledger, registry: Registry): string[] {
   if (!existsSync(ledger.file)) return [`Ledger ${ledger.file}: empty (nothing spent, every row open)`];
   const holder = readHolder(lockFileFor(ledger.file));
   return [
     `Ledger ${ledger.file}:`,
-    ...rowStatuses(ledger).map((s) => `  ${s.row}: ${s.status}`),
+    ...rowStatuses(ledger, registry).map((s) => `  ${s.row}: ${s.status}`),
     `  spent: ${describeSpend(spendOf(ledger.entries()))} (sum of final_unit_deduction)`,
-    `  end state: ${endState(conclusionsFromLedger(ledger))}`,
+    `  end state: ${endState(registry.decisiveRows, conclusionsFromLedger(ledger, registry.decisiveRows))}`,
     ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),
   ];
 }
 
 /** One line for the Allure environment panel. */
-export function ledgerOneLine(ledger: Ledger): string {
+export function ledgerOneLine(ledger: Ledger, registry: Registry): string {
   if (!existsSync(ledger.file)) return 'empty: every row open';
   try {
-    return `${rowStatuses(ledger)
+    return `${rowStatuses(ledger, registry)
       .map((s) => `${s.row} ${s.status.split(' (')[0] ?? ''}`)
       .join('; ')}; spent ${describeSpend(spendOf(ledger.entries()))}`;
   } catch (error) {

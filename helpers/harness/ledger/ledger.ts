@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FAILURE_CLASSES } from '../../kling/classifier.ts';
-import { isRowId, type RowId } from '../rows/rows.ts';
+import { rowIdSchema, type RowId } from '../rows/row.ts';
 import { appendJsonLine, jsonLines } from '../sinks/scrubbed-files.ts';
 
 /**
@@ -10,8 +10,7 @@ import { appendJsonLine, jsonLines } from '../sinks/scrubbed-files.ts';
  * and no line can talk it into a second create: a closed row stays closed until an explicit `reopened` line.
  */
 
-const rowId = z.custom<RowId>((v) => typeof v === 'string' && isRowId(v), { error: 'must name a row of the matrix' });
-const base = { row: rowId, round: z.string(), externalTaskId: z.string(), at: z.string() };
+const base = { row: rowIdSchema, round: z.string(), externalTaskId: z.string(), at: z.string() };
 
 export const TERMINAL_OUTCOMES = ['succeed', 'failed', 'refused', 'not-sent', 'absent'] as const;
 

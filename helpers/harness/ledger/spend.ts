@@ -1,5 +1,5 @@
 import { linesOf, type LedgerEntry } from './ledger.ts';
-import type { RowId } from '../rows/rows.ts';
+import type { RowId } from '../rows/row.ts';
 
 /**
  * What the ledger's tasks spent (promises §13): the sum of every readable final_unit_deduction, and every task

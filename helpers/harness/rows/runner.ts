@@ -24,8 +24,8 @@ import { preflight } from './preflight.ts';
 import { redactBody } from '../cassettes/redact.ts';
 import { describeDifferences, diffJson } from '../cassettes/replay-diff.ts';
 import { externalTaskIdFor, type Round, type RoundJournal } from '../evidence/round.ts';
-import type { RowSpec } from './row-spec.ts';
-import { rowEntry, rowName, type RowEntry, type RowId } from './rows.ts';
+import { RegistryError, type RegistryRow } from './registry.ts';
+import type { RowId } from './row.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { provenanceOf } from '../config/run-target.ts';
 import { knownSecrets } from '../sinks/scrubber.ts';
@@ -64,7 +64,7 @@ export class ReplayDriftError extends TransportAbort {
 }
 
 /** A row that did not run still shows in the report, under "not run", with its reason. */
-async function skipped(sink: EvidenceSink, entry: RowEntry, reason: string): Promise<RowOutcome> {
+async function skipped(sink: EvidenceSink, entry: RegistryRow, reason: string): Promise<RowOutcome> {
   await sink.label('verdict', 'not run');
   await sink.displayName(`${entry.id} · ${entry.title} — not run: ${reason}`);
   return { status: 'skipped', reason };
@@ -78,7 +78,7 @@ const REPLAY_TOKEN: TokenSource = () => Promise.resolve('replay-has-no-credentia
 const MAX_ATTACHED_VIDEO_BYTES = 64 * 1024 * 1024;
 
 /** Replay does not download: the recording's meta says what the real result was (size, sha256), and that is the evidence. */
-function recordedDownload(entry: RowEntry, meta: CassetteMeta | undefined): DownloadResult {
+function recordedDownload(entry: RegistryRow, meta: CassetteMeta | undefined): DownloadResult {
   if (meta?.download === undefined)
     throw new ReplayDriftError(`row ${entry.id}: the task succeeded, but the recording's meta has no download`);
   return {
@@ -90,7 +90,7 @@ function recordedDownload(entry: RowEntry, meta: CassetteMeta | undefined): Down
   };
 }
 
-function gateReason(entry: RowEntry, config: RunConfig, journal: RoundJournal, transcribing: boolean): string | undefined {
+function gateReason(entry: RegistryRow, config: RunConfig, journal: RoundJournal, transcribing: boolean): string | undefined {
   if (config.mode === 'replay') return undefined;
   if (!entry.liveAllowed && !(transcribing && config.mode === 'rehearse'))
     return `row ${entry.id} is replay-only: a transcription of a past run, never created again`;
@@ -103,7 +103,7 @@ function gateReason(entry: RowEntry, config: RunConfig, journal: RoundJournal, t
 }
 
 /** The plan's stop conditions, as the next step for the operator. */
-function adviceFor(spec: RowSpec, classified: Classified): string | undefined {
+function adviceFor(spec: RegistryRow, classified: Classified): string | undefined {
   switch (classified.classification) {
     case 'environment-auth-transient':
       return 'stop the round; fix the environment before any variant, then ask for approval again';
@@ -131,7 +131,7 @@ function createFailureEntry(
   round: string,
   externalTaskId: string,
   classified: Classified,
-  spec: RowSpec,
+  spec: RegistryRow,
 ): LedgerEntry {
   const base = { row, round, externalTaskId, at: new Date().toISOString() };
   // Sent, no answer: the task may exist; the next run resolves it by external_task_id.
@@ -145,7 +145,7 @@ function createFailureEntry(
 }
 
 /** promises §9: replay fails when today's builder would send a different body than the one recorded. */
-function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, body: unknown): void {
+function assertNoPayloadDrift(entry: RegistryRow, dir: string, endpoint: string, body: unknown): void {
   const har = readCassette(entry.id, dir);
   const recorded = har.log.entries.find((e) => e.request.method === 'POST');
   if (recorded === undefined) throw new ReplayDriftError(`row ${entry.id}: the cassette holds no create`);
@@ -163,8 +163,8 @@ function assertNoPayloadDrift(entry: RowEntry, dir: string, endpoint: string, bo
   }
 }
 
-export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOutcome> {
-  const entry = rowEntry(spec.row);
+export async function runRow(spec: RegistryRow, env: RowEnvironment): Promise<RowOutcome> {
+  const entry = spec;
   const { config, round, journal, sink } = env;
   const emit = env.log ?? say;
   const log = (line: string) => emit(forTerminal(line));
@@ -176,8 +176,11 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
 
   const replay = config.mode === 'replay';
   const built = spec.payload();
+  if (built.family !== entry.family) {
+    throw new RegistryError(`${entry.file}: row ${entry.id} is declared ${entry.family}, but its payload is built for ${built.family}`);
+  }
   const endpoint = `POST ${familyPath(built.family)}`;
-  const cassetteDir = join(config.recordingsDir, rowName(entry));
+  const cassetteDir = join(config.recordingsDir, entry.name);
   const recordedMeta = replay ? readMeta(cassetteDir) : undefined;
   const recordingProvenance: RecordingProvenance =
     env.recordingProvenance ?? (replay ? (recordedMeta?.provenance ?? 'sandbox') : provenanceOf(config.target));
@@ -208,7 +211,7 @@ export async function runRow(spec: RowSpec, env: RowEnvironment): Promise<RowOut
     return result;
   });
 
-  const externalTaskId = externalTaskIdFor(round, spec.row);
+  const externalTaskId = externalTaskIdFor(round, spec.id);
   const queries: Answer<Task>[] = [];
   const drift: Drift[] = [];
   let created: Answer<CreatedTask> | undefined;

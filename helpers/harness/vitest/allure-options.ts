@@ -1,31 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { stringifyEnvInfo } from 'allure-js-commons/sdk/reporter';
 import { FAILURE_CLASSES } from '../../kling/classifier.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { ledgerOneLine } from '../ledger/ledger-report.ts';
-import { loadDotenvForLive } from '../config/load-env.ts';
-import { parseRunConfig } from '../config/run-config.ts';
+import type { Registry } from '../rows/registry.ts';
+import { writeJsonFile, writeTextFile } from '../sinks/scrubbed-files.ts';
 
 /**
- * Allure reporter settings derived from the run: environment info (target, mode, ledger state, versions) and one
+ * What the report shows beside the rows: the environment panel (target, mode, ledger state, versions) and one
  * category per failure class. A failed row's message starts with its class in brackets, which is what the
- * categories match. Read from the same configuration the run uses (with `.env`, as the run reads it), so the
- * report cannot name another host or ledger than the run's.
+ * categories match. Written by the global setup from the configuration the run uses, after it has cleared the
+ * results folder, so the report cannot name another host or ledger than the run's.
  */
-export function allureEnvironment(env: Record<string, string | undefined>, versions: Record<string, string>): Record<string, string> {
-  const settings = { ...env };
-  loadDotenvForLive(settings);
-  let config;
-  try {
-    config = parseRunConfig(settings);
-  } catch {
-    // The run itself refuses this configuration, before any request, and says why.
-    return { mode: settings.HARNESS_MODE ?? 'replay', target: 'none: the run was refused', node: process.version, ...versions };
-  }
+
+const require = createRequire(import.meta.url);
+const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+const harnessVersion = () =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function allureEnvironment(config: RunConfig, registry: Registry): Record<string, string> {
   const target = config.mode === 'replay' ? 'none (replay from recordings)' : `${config.target.host} (${config.target.kind})`;
   const ledger =
     config.ledgerFile === undefined
       ? 'none (replay spends nothing)'
-      : `${config.ledgerFile} at the start of the run: ${ledgerOneLine(new Ledger(config.ledgerFile))}`;
-  return { mode: config.mode, target, ledger, node: process.version, ...versions };
+      : `${config.ledgerFile} at the start of the run: ${ledgerOneLine(new Ledger(config.ledgerFile), registry)}`;
+  return {
+    mode: config.mode,
+    target,
+    ledger,
+    rows: registry.ids.join(', '),
+    node: process.version,
+    harness: harnessVersion(),
+    vitest: version('vitest'),
+    '@pollyjs/core': version('@pollyjs/core'),
+  };
 }
 
 export const allureCategories = FAILURE_CLASSES.map((name) => ({
@@ -33,3 +44,9 @@ export const allureCategories = FAILURE_CLASSES.map((name) => ({
   messageRegex: `.*\\[${name}\\].*`,
   matchedStatuses: ['failed', 'broken'],
 }));
+
+/** environment.properties and categories.json, through the scrubbed writers like every other file. */
+export function writeAllureSettings(resultsDir: string, config: RunConfig, registry: Registry): void {
+  writeTextFile(join(resultsDir, 'environment.properties'), stringifyEnvInfo(allureEnvironment(config, registry)));
+  writeJsonFile(join(resultsDir, 'categories.json'), allureCategories);
+}

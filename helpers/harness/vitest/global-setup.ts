@@ -14,11 +14,15 @@ import { ConfigError, parseRunConfig, type RunConfig } from '../config/run-confi
 import { RunLockedError, acquireRunLock } from '../ledger/run-lock.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
 import { writeSummary } from '../evidence/summary.ts';
+import { loadRegistry, RegistryError, type Registry } from '../rows/registry.ts';
+import { writeAllureSettings } from './allure-options.ts';
 import { complain, forTerminal, say, sayLines } from '../sinks/terminal.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     round: Round;
+    /** The run's configuration, derived here once; every row reads this one. */
+    config: RunConfig;
   }
 }
 
@@ -29,13 +33,15 @@ function refuse(problems: readonly string[]): never {
   throw new Error(forTerminal(`the run is refused before any request: ${problems[0] ?? ''}`));
 }
 
-function readConfig(): RunConfig {
+async function readConfig(): Promise<{ config: RunConfig; registry: Registry }> {
   const ignored = loadDotenvForLive();
   if (ignored.length > 0) complain(`note: .env sets ${ignored.join(', ')}; ignored: approval is given on the command line of each run`);
   try {
-    return parseRunConfig(process.env);
+    const registry = await loadRegistry();
+    return { config: parseRunConfig(process.env, registry), registry };
   } catch (error) {
     if (error instanceof ConfigError) refuse(error.problems);
+    if (error instanceof RegistryError) refuse([error.message]);
     throw error;
   }
 }
@@ -77,10 +83,10 @@ function targetLine(config: RunConfig): string {
  * test: the account again, the round summary, and which recordings the run changed.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const config = readConfig();
+  const { config, registry } = await readConfig();
   const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
   const opened = config.ledgerFile === undefined ? undefined : openLedger(config.ledgerFile, round);
-  if (opened) sayLines(ledgerStatusLines(opened.ledger));
+  if (opened) sayLines(ledgerStatusLines(opened.ledger, registry));
   let account: RoundAccount | undefined;
   if (opened && config.mode !== 'replay') {
     say(targetLine(config));
@@ -95,13 +101,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const recordingsBefore = config.mode === 'replay' ? undefined : digestsOf(config.recordingsDir);
   project.provide('round', round);
-  rmSync(join(config.reportsDir, 'allure-results'), { recursive: true, force: true });
+  project.provide('config', config);
+  const resultsDir = join(config.reportsDir, 'allure-results');
+  rmSync(resultsDir, { recursive: true, force: true });
+  writeAllureSettings(resultsDir, config, registry);
 
+  const rankOf = (id: string) => registry.rows.findIndex((r) => r.id === id);
   return async () => {
     const dir = evidenceDir(config.reportsDir, round);
     const after = account ? await account.after() : undefined;
     opened?.release();
-    const evidence = readEvidence(dir);
+    const evidence = readEvidence(dir).sort((a, b) => rankOf(a.row) - rankOf(b.row));
     if (account && after) {
       writeJsonFile(join(dir, 'account.json'), { before: account.before, beforeLines: account.lines, afterLines: after });
       sayLines(['Account after the round (remaining quantities lag by up to 12 hours):', ...after.map((l) => `  ${l}`)]);
@@ -109,11 +119,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (recordingsBefore) say(describeChanges(config.recordingsDir, recordingsBefore, digestsOf(config.recordingsDir)));
     if (evidence.length === 0) return;
     const ledger = opened?.ledger;
+    const decisive = registry.decisiveRows;
     const file = writeSummary(dir, round, evidence, {
-      ...(ledger ? { conclusions: conclusionsFromLedger(ledger), ledgerLines: ledgerStatusLines(ledger) } : {}),
+      decisive,
+      ...(ledger ? { conclusions: conclusionsFromLedger(ledger, decisive), ledgerLines: ledgerStatusLines(ledger, registry) } : {}),
       ...(account && after ? { account: { before: account.lines, after } } : {}),
     });
-    attachToRound(join(config.reportsDir, 'allure-results'), [
+    attachToRound(resultsDir, [
       { name: `Round ${round.id}: summary`, content: readFileSync(file, 'utf8'), contentType: 'text/markdown' },
       ...(account && after
         ? [

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { BuiltRequest } from '../../kling/builders.ts';
+import type { Family } from '../../kling/families.ts';
+import type { Approvals } from '../../kling/model-policy.ts';
+import type { PayloadProvenance } from '../../kling/verdict.ts';
+
+/**
+ * A row of the matrix, as data, in the plan's words: what it is (id, title, order, family, the round it belongs
+ * to), what it sends, and what ends it. A row spec file holds one, as its default export, and nothing else: the
+ * registry (registry.ts) reads it, the runner does all the work.
+ */
+
+/** `A`, `B`, `E2`: an upper-case letter, then upper-case letters or digits. */
+export const ROW_ID = /^[A-Z][A-Z0-9]*$/;
+export const rowIdSchema = z.string().regex(ROW_ID, { error: 'must be a row id (an upper-case letter, then letters or digits)' });
+export type RowId = string;
+
+export interface RowDefinition {
+  id: RowId;
+  title: string;
+  /** Where the row runs in the round: the plan's execution order, lowest first. */
+  order: number;
+  /** The endpoint family its payload is sent to; the runner refuses a payload built for another. */
+  family: Family;
+  /** In the default round (the plan's minimum approved set). */
+  defaultRound: boolean;
+  /** May ever make a create; false for a transcription of a past run, which replays only. */
+  liveAllowed: boolean;
+  /** Its answer decides the plan's end state (end-state.ts): the non-Omni minimal no-model rows. */
+  decidesEndState?: boolean;
+  purpose: string;
+  /** The plan's "whether payload was doc-derived, live-confirmed, or policy-test". */
+  payloadProvenance: PayloadProvenance;
+  /** Builds the request from the row's inputs (assets are read by the runner, not the spec). */
+  payload: () => BuiltRequest;
+  /** Approvals this row needs from the model policy (e.g. the legacy route for D). */
+  approvals?: Approvals;
+  successCriteria: readonly string[];
+  stopConditions: readonly string[];
+  /** The plan's "if model policy fails, ask approval for exactly one legacy-model retry" target, when it names one. */
+  legacyRetryModel?: string;
+  reopenCriteria?: string;
+}
+
+/** A spec file's one statement: `export default row({ ... })`. Typed here, checked by the registry. */
+export function row(definition: RowDefinition): RowDefinition {
+  return definition;
+}
