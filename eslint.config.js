@@ -20,7 +20,7 @@ export default defineConfig(
     },
   },
   {
-    // The sinks (DESIGN §3.5): product code reaches a file, the terminal or the report only through the module that
+    // The sinks (promises §5, §11): product code reaches a file, the terminal or the report only through the module that
     // scrubs on the way out. Each exception below writes bytes no server text can reach, or is that module.
     files: ['helpers/**/*.ts'],
     ignores: [
@@ -47,6 +47,24 @@ export default defineConfig(
             { name: 'node:fs/promises', importNames: FS_WRITES, message: 'write files through helpers/harness/sinks/scrubbed-files.ts' },
             { name: 'allure-js-commons', message: 'report through helpers/harness/evidence/evidence-sink.ts, which scrubs' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // One writer of the spend ledger (promises §2–§4): every line of a create's life goes through create-life.ts.
+    files: ['helpers/**/*.ts'],
+    ignores: ['helpers/harness/ledger/create-life.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='append'][callee.object.name=/[lL]edger$/]",
+          message: 'write the ledger through helpers/harness/ledger/create-life.ts, its only writer',
+        },
+        {
+          selector: "CallExpression[callee.property.name='append'][callee.object.property.name=/[lL]edger$/]",
+          message: 'write the ledger through helpers/harness/ledger/create-life.ts, its only writer',
         },
       ],
     },

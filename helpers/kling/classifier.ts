@@ -1,3 +1,5 @@
+import type { Stage } from './errors.ts';
+
 /**
  * Every outcome lands in exactly one class: the plan's five ("Row-level interpretation rules") plus
  * `harness-error` for our own faults, or `success`. A pure function of what was observed, following the
@@ -16,10 +18,8 @@ export const FAILURE_CLASSES = [
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 export type Classification = 'success' | FailureClass;
 
-export type ObservedStage = 'preflight' | 'create' | 'query' | 'poll' | 'download';
-
 export interface Observation {
-  stage: ObservedStage;
+  stage: Stage;
   httpStatus?: number | undefined;
   code?: number | undefined;
   message?: string | undefined;

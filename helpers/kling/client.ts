@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { TokenSource } from './auth.ts';
 import { accountEnvelope, type AccountData } from './account-schemas.ts';
+import { parseJson } from './answer-json.ts';
 import { readAnswer, SERVER_ERROR_CODES, type AnswerReading, type RawAnswer } from './answer-reading.ts';
 import {
   CreateOutcomeUnknownError,
@@ -226,28 +227,4 @@ function klingError(stage: Stage, raw: RawAnswer, reading: Extract<AnswerReading
 
 function answerOf<T>(raw: RawAnswer, envelope: { data: T; request_id?: string | undefined }, drift: Drift[]): Answer<T> {
   return { value: envelope.data, httpStatus: raw.httpStatus, requestId: envelope.request_id, drift, body: raw.json };
-}
-
-/** No answer of the API nests deeper than a handful of levels; a deeper one is unreadable, not a stack to blow. */
-const MAX_JSON_DEPTH = 32;
-
-function nestedWithin(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() ?? [undefined, 0];
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= limit) return false;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return true;
-}
-
-function parseJson(text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return nestedWithin(value, MAX_JSON_DEPTH) ? value : undefined;
 }

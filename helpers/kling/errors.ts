@@ -1,7 +1,13 @@
 import type { Drift } from './response-schemas.ts';
 import type { Finding } from './findings.ts';
 
-export type Stage = 'create' | 'query' | 'lookup' | 'list' | 'download' | 'account';
+/**
+ * Every step of a row something can fail at, in one list: the errors carry it, the classifier reads it and the
+ * runner tracks it. `preflight` and `poll` are the runner's (a check before any request, a query while waiting);
+ * the others name the request that failed.
+ */
+export const STAGES = ['preflight', 'create', 'query', 'poll', 'lookup', 'list', 'download', 'account'] as const;
+export type Stage = (typeof STAGES)[number];
 
 /**
  * Raised by the transport itself (e.g. a replay with no recording for a request): not a network outcome, so the

@@ -1,4 +1,4 @@
-import type { Observation, ObservedStage } from './classifier.ts';
+import type { Observation } from './classifier.ts';
 import {
   CreateOutcomeUnknownError,
   DownloadError,
@@ -9,12 +9,13 @@ import {
   RequestNotSentError,
   ResponseShapeError,
   WrongTaskError,
+  type Stage,
 } from './errors.ts';
 import { describeFindings } from './findings.ts';
 import type { Task } from './response-schemas.ts';
 
 /** What the classifier needs to know about a thrown error. Unknown errors are ours: harness-error. */
-export function observeError(error: unknown, stage: ObservedStage): Observation {
+export function observeError(error: unknown, stage: Stage): Observation {
   if (error instanceof KlingApiError) {
     return { stage, httpStatus: error.httpStatus, code: error.code, message: error.klingMessage };
   }
@@ -31,6 +32,6 @@ export function observeError(error: unknown, stage: ObservedStage): Observation 
 
 const withHost = (reason: string, host: string | undefined) => (host === undefined ? reason : `${reason} at ${host}`);
 
-export function observeTask(task: Task, stage: ObservedStage = 'query'): Observation {
+export function observeTask(task: Task, stage: Stage = 'query'): Observation {
   return { stage, taskStatus: task.task_status, taskStatusMsg: task.task_status_msg };
 }

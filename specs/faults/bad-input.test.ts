@@ -7,7 +7,8 @@ import type { RegistryRow } from '../../helpers/harness/rows/registry.ts';
 import type { RowDefinition } from '../../helpers/harness/rows/row.ts';
 import { configProblems } from '../support/config-problems.ts';
 import { notCi } from '../support/not-ci.ts';
-import { runRow, type RowOutcome } from '../../helpers/harness/rows/runner.ts';
+import type { RowOutcome } from '../../helpers/harness/rows/row-environment.ts';
+import { runRow } from '../../helpers/harness/rows/runner.ts';
 import {
   buildImage2videoNoModel,
   buildMultiImage2videoNoModel,

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
 import { runRow } from '../../helpers/harness/rows/runner.ts';
 import type { Classification } from '../../helpers/kling/classifier.ts';
 import type { FaultRule } from '../../helpers/sandbox/faults.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 /**
  * The fault matrix (promises §2, §8): every scenario runs row B's live code path against the sandbox with one fault
@@ -177,16 +178,13 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 describe('Faults | the matrix, row B against the sandbox', () => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const ahead = scenario.sandboxClockAheadMs ?? 0;
-    sandbox = await startSandbox({ faults: scenario.faults, timeScale: 0.01, now: () => Date.now() + ahead });
+    const sandbox = await startSandbox({ faults: scenario.faults, timeScale: 0.01, now: () => Date.now() + ahead });
+    servers.sandbox = sandbox;
     const ws = workspace();
     const ledgerFile = join(ws.root, 'ledger.jsonl');
     const sleeps: number[] = [];

@@ -1,8 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
-import { runRow, type RowOutcome } from '../../helpers/harness/rows/runner.ts';
+import type { RowOutcome } from '../../helpers/harness/rows/row-environment.ts';
+import { runRow } from '../../helpers/harness/rows/runner.ts';
 import type { Classification } from '../../helpers/kling/classifier.ts';
 import type { Fault, FaultRule, ReflectPlace } from '../../helpers/sandbox/faults.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
@@ -10,6 +11,7 @@ import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
 import { filesUnder, scanForSecrets } from '../support/secret-scan.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 /**
  * Row B's live code path against a server that misbehaves on purpose (promises §11): it redirects the create,
@@ -184,18 +186,14 @@ const CASES: Case[] = [
   })),
 ];
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 describe('Faults | a hostile server, row B', () => {
   it.each(CASES.map((c) => [c.name, c] as const))(
     '%s',
     async (_name, scenario) => {
       const sb = await startSandbox({ credentials: CANARY, timeScale: 0.01 });
-      sandbox = sb;
+      servers.sandbox = sb;
       const ws = workspace();
       const outcomes: RowOutcome[] = [];
       const printed: string[] = [];

@@ -1,14 +1,15 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readMeta } from '../../helpers/harness/cassettes/cassette-meta.ts';
 import { hostFolder } from '../../helpers/harness/config/run-target.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { recordFigure } from '../support/figures.ts';
 import { workspace } from '../support/harness-env.ts';
 import { runNode } from '../support/child-run.ts';
 import { notCi } from '../support/not-ci.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 /**
  * A result of any size costs a constant amount of memory (promises §11): row B's live run, in a process of its
@@ -19,18 +20,15 @@ import { ledgerTestRow } from '../support/ledger-rows.ts';
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 describe('Faults | a 1 GB result', () => {
   it('downloads in live mode with peak RSS growth under 64 MB, and a cassette under 50 KB', async () => {
-    sandbox = await startSandbox({
+    const sandbox = await startSandbox({
       timeScale: 0.01,
       faults: [{ route: 'download', calls: 'every', fault: { kind: 'huge-result', bytes: GB, fill: 'zeros' } }],
     });
+    servers.sandbox = sandbox;
     const ws = workspace();
     try {
       const run = await runNode(['--import', 'tsx', 'specs/support/run-row-child.ts'], {

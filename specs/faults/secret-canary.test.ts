@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../helpers/harness/evidence/report.ts';
 import type { FaultRule, ReflectPlace } from '../../helpers/sandbox/faults.ts';
 import type { Family } from '../../helpers/kling/families.ts';
@@ -11,6 +11,7 @@ import { liveEnv, runRows } from '../support/child-run.ts';
 import { filesUnder, hitsIn, scanForSecrets } from '../support/secret-scan.ts';
 import { FAMILIES } from '../../helpers/kling/families.ts';
 import { matrix } from '../support/matrix.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 /**
  * Secrets never touch disk (promises §5), tried the hard way: whole live runs (`test:live` in a child process)
@@ -27,11 +28,7 @@ function writeTextFileForTest(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 /** `pnpm test:live` for the given rows against the sandbox, its report built; the run's outputs, for scanning. */
 async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string) {
@@ -51,7 +48,8 @@ const reflect = (route: FaultRule['route'], where: ReflectPlace, family?: Family
 
 describe('Faults | secret canary', () => {
   it('a live run with canary keys leaves them in no file it wrote and no line it printed', async () => {
-    sandbox = await startSandbox({ credentials: CANARY, timeScale: 0.05 });
+    const sandbox = await startSandbox({ credentials: CANARY, timeScale: 0.05 });
+    servers.sandbox = sandbox;
     const ws = workspace();
     const rows = matrix.liveRows;
     const run = await liveRun(sandbox, ws, rows.map((r) => r.id).join(','), 'live-canary');
@@ -79,7 +77,7 @@ describe('Faults | secret canary', () => {
   }, 200_000);
 
   it('a server that quotes the token and the key back everywhere it can gets them onto no disk and no screen', async () => {
-    sandbox = await startSandbox({
+    const sandbox = await startSandbox({
       credentials: CANARY,
       timeScale: 0.05,
       faults: [
@@ -104,6 +102,7 @@ describe('Faults | secret canary', () => {
         { route: 'create', calls: [5], fault: { kind: 'reflect', where: 'auth-error' } },
       ],
     });
+    servers.sandbox = sandbox;
     const ws = workspace();
     const runs = [
       await liveRun(sandbox, ws, 'A,B,C', 'live-hostile-1'),

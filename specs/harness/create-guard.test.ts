@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateRefused, guardCreate } from '../../helpers/harness/ledger/create-guard.ts';
 import type { RunConfig } from '../../helpers/harness/config/run-config.ts';
 import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
@@ -9,18 +9,16 @@ import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
 import { createFetchContext } from '../../helpers/kling/http-context.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { workspace } from '../support/harness-env.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 const b = buildText2videoNoModel({ prompt: 'A paper boat.' });
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
-async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, string | undefined> = {}) {
-  sandbox = await startSandbox({ timeScale: 0.01 });
+async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, string | undefined> = {}, afterIntent?: () => void) {
+  const sandbox = await startSandbox({ timeScale: 0.01 });
+  servers.sandbox = sandbox;
   const ws = workspace();
   const round = roundAt(ws.reportsDir, 'guard-test');
   const ledger = new Ledger(join(ws.root, 'ledger.jsonl'));
@@ -49,6 +47,7 @@ async function setup(overrides: Partial<RunConfig> = {}, env: Record<string, str
     externalTaskId: 'guard-test-B',
     replayCassette: false,
     env,
+    ...(afterIntent ? { afterIntent } : {}),
   });
   return { sandbox, ledger, round, http, create };
 }
@@ -71,6 +70,24 @@ describe('Harness | create guard (no create without consent, one per row per run
     });
     expect(sandbox.state.createsReceived.text2video).toBe(1);
     expect([...sandbox.state.tasksByExternalId]).toEqual([['guard-test-B', 1]]);
+  });
+
+  it("the crash tests' seam runs once the intent is on disk, before the create is sent", async () => {
+    const seen: { stages: string[]; creates: number }[] = [];
+    const { ledger, sandbox, create } = await setup({}, {}, () =>
+      seen.push({ stages: ledger.entries().map((e) => e.stage), creates: sandbox.state.createsReceived.text2video }),
+    );
+    await create(b.family, b.body);
+    expect(seen).toEqual([{ stages: ['intent'], creates: 0 }]);
+  });
+
+  it("the crash tests' seam is never honoured outside a rehearsal", async () => {
+    let called = false;
+    const { create } = await setup({ mode: 'live', target: { kind: 'custom-host', host: 'proxy.example.test' } }, { CI: 'false' }, () => {
+      called = true;
+    });
+    await create(b.family, b.body);
+    expect(called).toBe(false);
   });
 
   it('a failed create is not retried either: a second call after an error is still refused', async () => {

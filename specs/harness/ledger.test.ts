@@ -1,32 +1,28 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ledger, LedgerCorruptError, type LedgerEntry } from '../../helpers/harness/ledger/ledger.ts';
 import { ledgerStatusLines } from '../../helpers/harness/ledger/ledger-report.ts';
 import { RunLockedError, acquireRunLock, lockFileFor } from '../../helpers/harness/ledger/run-lock.ts';
 import { runRow } from '../../helpers/harness/rows/runner.ts';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../helpers/sandbox/server.ts';
+import type { SandboxOptions } from '../../helpers/sandbox/options.ts';
+import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { configProblems } from '../support/config-problems.ts';
 import { recordFigure } from '../support/figures.ts';
 import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
 import { fixtureRegistry } from '../support/fixture-registry.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
-let sandbox: Sandbox | undefined;
-let child: ChildProcess | undefined;
-afterEach(async () => {
-  child?.kill('SIGKILL');
-  await sandbox?.stop();
-  sandbox = undefined;
-  child = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 /** The sandbox with a clock the test can move forward (tokens stay valid: it only ever runs ahead of real time). */
 async function clockedSandbox(options: SandboxOptions = {}) {
   let offset = 0;
-  sandbox = await startSandbox({ now: () => Date.now() + offset, timing: { submittedMs: 50, processingMs: 200 }, ...options });
+  const sandbox = await startSandbox({ now: () => Date.now() + offset, timing: { submittedMs: 50, processingMs: 200 }, ...options });
+  servers.sandbox = sandbox;
   return { sandbox, advance: (ms: number) => (offset += ms) };
 }
 
@@ -53,11 +49,11 @@ function sandboxRunEnv(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: s
 
 /** Runs row B in a child process; resolves when `until` holds (then kills it with SIGKILL) or the child exits. */
 function runChild(sb: Sandbox, ws: ReturnType<typeof workspace>, env: Record<string, string>, until?: () => boolean) {
-  child = spawn(process.execPath, ['--import', 'tsx', 'specs/support/run-row-child.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'specs/support/run-row-child.ts'], {
     env: { ...process.env, ...sandboxRunEnv(sb, ws, 'B'), ROUND_ID: 'crashed-round', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const proc = child;
+  servers.child = proc;
   return new Promise<{ signal: NodeJS.Signals | null; code: number | null }>((resolve) => {
     const timer = until
       ? setInterval(() => {

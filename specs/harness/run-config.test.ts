@@ -105,6 +105,14 @@ describe('Harness | run configuration', () => {
     expect(configProblems({ ...REHEARSE, RECORDINGS_DIR: link })).toHaveLength(1);
   });
 
+  it('takes a round id that is one folder name, and refuses one that could leave reports/evidence', () => {
+    expect(parseRunConfig({ ROUND_ID: 'rehearse-20261201-101500' }, fixtureRegistry).roundId).toBe('rehearse-20261201-101500');
+    expect(parseRunConfig({}, fixtureRegistry).roundId).toBeUndefined();
+    for (const bad of ['../../etc', '..', 'a/b', 'r 1']) {
+      expect(configProblems({ ROUND_ID: bad })).toEqual([`ROUND_ID='${bad}' must be one folder name: letters, digits, '.', '_' or '-'`]);
+    }
+  });
+
   it('a misspelt KLING_ setting is refused in live mode, not left to fall back to the default host', () => {
     expect(configProblems({ ...LIVE, KLING_BASEURL: 'https://api-beijing.klingai.com' })).toEqual([
       'KLING_BASEURL is not a setting (the KLING_ settings are KLING_ACCESS_KEY, KLING_SECRET_KEY, KLING_BASE_URL); a misspelt one would fall back to its default',

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
@@ -54,6 +54,19 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('Harness | runner against the sandbox (the live code path)', () => {
+  it('records afresh: a broken earlier cassette of the row is replaced, never read after the paid create', async () => {
+    const sb = await sandboxed();
+    const ws = workspace();
+    mkdirSync(join(ws.recordingsDir, rowB.name), { recursive: true });
+    writeFileSync(join(ws.recordingsDir, rowB.name, 'cassette.har'), '{"log": {"entries": [');
+    const { env } = rowEnvironment(ws, liveLike(sb.url, sb.credentials, ['B']));
+    const outcome = await runRow(rowB, env);
+    expect(outcome).toMatchObject({ status: 'done', evidence: { classification: 'success' } });
+    expect(sb.state.tasksCreated.text2video).toBe(1);
+    const har = JSON.parse(readFileSync(join(ws.recordingsDir, rowB.name, 'cassette.har'), 'utf8')) as { log: { entries: unknown[] } };
+    expect(har.log.entries.length).toBeGreaterThan(1);
+  });
+
   it('makes exactly one create and writes the plan deliverables as evidence, Allure steps and a cassette', async () => {
     const sb = await sandboxed();
     const ws = workspace();

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../helpers/sandbox/credentials.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { call, tokenFor } from '../support/sandbox-http.ts';
+import { serversStoppedAfterAll } from '../support/test-servers.ts';
 
-let sandbox: Sandbox;
+const servers = serversStoppedAfterAll();
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  servers.sandbox = await startSandbox();
 });
-afterAll(() => sandbox.stop());
 
 const now = () => Math.floor(Date.now() / 1000);
-const list = (authorization: string | null) => call(sandbox.url, 'GET', '/v1/videos/text2video', { authorization });
+const list = (authorization: string | null) => call(servers.sandbox?.url ?? '', 'GET', '/v1/videos/text2video', { authorization });
 
 describe('Sandbox | authentication (kling-api §1)', () => {
   it('accepts a token signed as the contract says', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetch } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
@@ -10,20 +10,18 @@ import { downloadToFile } from '../../helpers/kling/downloader.ts';
 import { CreateOutcomeUnknownError } from '../../helpers/kling/errors.ts';
 import { pollUntilTerminal } from '../../helpers/kling/poller.ts';
 import type { FaultRule } from '../../helpers/sandbox/faults.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { call, dataOf } from '../support/sandbox-http.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 const t2v = buildText2videoNoModel({ prompt: 'A paper boat drifts across a calm pond.' });
 const noSleep = () => Promise.resolve();
 
 async function withFaults(...faults: FaultRule[]) {
-  sandbox = await startSandbox({ faults, timeScale: 0.01 });
+  const sandbox = await startSandbox({ faults, timeScale: 0.01 });
+  servers.sandbox = sandbox;
   const client = new KlingClient({ baseUrl: sandbox.url, token: createTokenSource(sandbox.credentials), sleep: noSleep, timeoutMs: 2000 });
   return { sandbox, client };
 }

@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fetch } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drawKnownGoodPng } from '../../helpers/assets/known-good-image.ts';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../helpers/sandbox/server.ts';
+import type { SandboxOptions } from '../../helpers/sandbox/options.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { knownGoodBase64 } from '../support/images.ts';
 import { call, dataOf } from '../support/sandbox-http.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 /** A sandbox on a clock the test moves by hand (starting at real time, so tokens stay valid). */
 async function startWithClock(options: SandboxOptions = {}) {
   let now = Date.now();
-  sandbox = await startSandbox({ now: () => now, ...options });
-  return { url: sandbox.url, advance: (ms: number) => (now += ms) };
+  servers.sandbox = await startSandbox({ now: () => now, ...options });
+  return { url: servers.sandbox.url, advance: (ms: number) => (now += ms) };
 }
 
 const t2v = { prompt: 'A paper boat drifts across a calm pond.', duration: '5', mode: 'std', aspect_ratio: '16:9' };
@@ -69,10 +67,11 @@ describe('Sandbox | task lifecycle on its own clock', () => {
   });
 
   it('runs a default lifecycle of a few seconds, and faster under a time scale', async () => {
-    sandbox = await startSandbox({ timeScale: 0.01 });
-    const id = dataOf(await create(sandbox.url, t2v)).task_id as string;
+    servers.sandbox = await startSandbox({ timeScale: 0.01 });
+    const { url } = servers.sandbox;
+    const id = dataOf(await create(url, t2v)).task_id as string;
     await new Promise((r) => setTimeout(r, 80));
-    expect((await status(sandbox.url, id)).task_status).toBe('succeed');
+    expect((await status(url, id)).task_status).toBe('succeed');
   });
 });
 
@@ -123,7 +122,7 @@ describe('Sandbox | failures deferred past create, as seen live (kling-api §4, 
     const { url } = await startWithClock({ submitBlockTerms: ['forbidden'] });
     const answer = await create(url, { ...t2v, prompt: 'something FORBIDDEN' });
     expect([answer.status, answer.json.code]).toEqual([400, 1301]);
-    expect(sandbox?.state.tasksCreated.text2video).toBe(0);
+    expect(servers.sandbox?.state.tasksCreated.text2video).toBe(0);
   });
 });
 
@@ -146,6 +145,6 @@ describe('Sandbox | account limits (kling-api §7)', () => {
     advance(5000);
     expect((await status(url, first, 'image2video')).task_status).toBe('failed');
     expect((await create(url, t2v)).json.code).toBe(0);
-    expect(sandbox?.spentUnits()).toBe(1);
+    expect(servers.sandbox?.spentUnits()).toBe(1);
   });
 });

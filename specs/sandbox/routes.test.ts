@@ -1,16 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../helpers/sandbox/server.ts';
+import { describe, expect, it } from 'vitest';
+import type { SandboxOptions } from '../../helpers/sandbox/options.ts';
+import { startSandbox } from '../../helpers/sandbox/server.ts';
 import { knownGoodBase64 } from '../support/images.ts';
 import { call, dataOf } from '../support/sandbox-http.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.stop();
-  sandbox = undefined;
-});
+const servers = serversStoppedAfterEach();
 async function start(options: SandboxOptions = {}): Promise<string> {
-  sandbox = await startSandbox(options);
-  return sandbox.url;
+  servers.sandbox = await startSandbox(options);
+  return servers.sandbox.url;
 }
 
 const t2v = { prompt: 'A paper boat drifts across a calm pond.', duration: '5', mode: 'std', aspect_ratio: '16:9' };
@@ -139,7 +137,7 @@ describe('Sandbox | request judgement as the API does (kling-api §3, §4)', () 
     const answer = await call(url, 'POST', `/v1/videos/${family}`, { body });
     expect([answer.status, answer.json.code]).toEqual([status, code]);
     expect(answer.json.message).toContain(message);
-    expect(sandbox?.state.tasksCreated).toMatchObject({ [family]: 0 });
+    expect(servers.sandbox?.state.tasksCreated).toMatchObject({ [family]: 0 });
   });
 
   it('refuses a body that is not JSON with 1200', async () => {
@@ -154,7 +152,7 @@ describe('Sandbox | request judgement as the API does (kling-api §3, §4)', () 
     const again = await call(url, 'POST', '/v1/videos/text2video', { body: { ...t2v, external_task_id: 'dup' } });
     expect([again.status, again.json.code]).toEqual([400, 1201]);
     expect(again.json.message).toBe('external_task_id dup already exists');
-    expect(sandbox?.state.tasksByExternalId.get('dup')).toBe(1);
-    expect(sandbox?.state.createsReceived.text2video).toBe(2);
+    expect(servers.sandbox?.state.tasksByExternalId.get('dup')).toBe(1);
+    expect(servers.sandbox?.state.createsReceived.text2video).toBe(2);
   });
 });

@@ -5,7 +5,7 @@ import { memorySink } from '../../helpers/harness/evidence/evidence-sink.ts';
 import { RoundJournal, roundAt } from '../../helpers/harness/evidence/round.ts';
 import type { RunConfig } from '../../helpers/harness/config/run-config.ts';
 import { targetOf } from '../../helpers/harness/config/run-target.ts';
-import type { RowEnvironment } from '../../helpers/harness/rows/runner.ts';
+import type { RowEnvironment } from '../../helpers/harness/rows/row-environment.ts';
 import type { Credentials } from '../../helpers/kling/auth.ts';
 import { matrixRecordings } from './matrix.ts';
 

@@ -23,7 +23,7 @@ function resetPeak(): boolean {
 const peakFromKernel = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 'NaN') * 1024;
 
 const config = parseRunConfig(process.env, ledgerTestRegistry);
-const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? 'child-round');
+const round = roundAt(config.reportsDir, config.roundId ?? 'child-round');
 const kernel = resetPeak();
 const baseline = process.memoryUsage.rss();
 let sampled = baseline;
@@ -35,6 +35,8 @@ const outcome = await runRow(ledgerTestRow, {
   sink: memorySink(),
   pollSchedule: { initialDelayMs: 50, maxDelayMs: 50 },
   log: (line) => console.error(line),
+  // The ledger's crash point: the process dies with the intent on disk and the create never sent.
+  ...(process.env.HARNESS_FAILPOINT === 'after-intent' ? { afterIntent: () => process.kill(process.pid, 'SIGKILL') } : {}),
 });
 clearInterval(sampler);
 const peak = kernel ? Math.max(peakFromKernel(), sampled) : sampled;

@@ -1,5 +1,5 @@
 import { jwtVerify } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { GLOBAL_BASE_URL, KlingClient, type KlingClientOptions } from '../../helpers/kling/client.ts';
 import {
@@ -14,7 +14,8 @@ import {
 import { MAX_ANSWER_BYTES, createFetchContext } from '../../helpers/kling/http-context.ts';
 import { downloadToFile } from '../../helpers/kling/downloader.ts';
 import { createdBody, taskBody } from '../support/kling-bodies.ts';
-import { sendJson, startLoopbackServer, type Handler, type LoopbackServer } from '../support/loopback-server.ts';
+import { sendJson, startLoopbackServer, type Handler } from '../support/loopback-server.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,14 +25,11 @@ const TASK = '867283741759111202';
 const credentials = { accessKey: 'ak-client-test', secretKey: 'sk-client-test-secret' };
 const body = { prompt: 'A paper boat drifts across a calm pond.', duration: '5', mode: 'std', aspect_ratio: '16:9' } as const;
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const servers = serversStoppedAfterEach();
 
 async function clientFor(handler: Handler, options: Partial<KlingClientOptions> = {}) {
-  server = await startLoopbackServer(handler);
+  const server = await startLoopbackServer(handler);
+  servers.scripted = server;
   const sleeps: number[] = [];
   const client = new KlingClient({
     baseUrl: server.url,
@@ -165,8 +163,8 @@ describe('Client | create', () => {
 
   it('a refused connection provably sent nothing', async () => {
     const { client } = await clientFor(() => undefined);
-    await server?.close();
-    server = undefined;
+    await servers.scripted?.close();
+    servers.scripted = undefined;
     await expect(client.create('text2video', body)).rejects.toBeInstanceOf(RequestNotSentError);
   });
 });
@@ -363,7 +361,7 @@ describe('Client | transport', () => {
     await client.lookupByExternalId('text2video', 'ext-1');
     await client.list('text2video');
     const dir = await mkdtemp(join(tmpdir(), 'kling-transport-'));
-    await expect(downloadToFile(`${server?.url ?? ''}/files/v.mp4`, join(dir, 'v.mp4'))).rejects.toThrow('not a video');
+    await expect(downloadToFile(`${servers.scripted?.url ?? ''}/files/v.mp4`, join(dir, 'v.mp4'))).rejects.toThrow('not a video');
     expect(seen).toEqual([
       'POST /v1/videos/text2video',
       `GET /v1/videos/text2video/${TASK}`,

@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { downloadToFile } from '../../helpers/kling/downloader.ts';
 import { DownloadError } from '../../helpers/kling/errors.ts';
-import { startLoopbackServer, type Handler, type LoopbackServer } from '../support/loopback-server.ts';
+import { startLoopbackServer, type Handler } from '../support/loopback-server.ts';
+import { serversStoppedAfterEach } from '../support/test-servers.ts';
 
 /** An ISO-BMFF head (an `ftyp` box), then 256 KB of varied bytes: what a result video looks like to the downloader. */
 const FTYP = Buffer.from('00000020667479706973736f6d0000020069736f6d69736f3261766331', 'hex');
@@ -15,19 +16,15 @@ const SHA = createHash('sha256').update(VIDEO).digest('hex');
 const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhayJ9.c2lnbmF0dXJl';
 const noSleep = () => Promise.resolve();
 
-let server: LoopbackServer | undefined;
+const servers = serversStoppedAfterEach();
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kling-download-'));
 });
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 async function serve(handler: Handler): Promise<string> {
-  server = await startLoopbackServer(handler);
-  return `${server.url}/result/v.mp4`;
+  servers.scripted = await startLoopbackServer(handler);
+  return `${servers.scripted.url}/result/v.mp4`;
 }
 
 const full: Handler = (_req, res) => res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(VIDEO.length) }).end(VIDEO);
@@ -42,7 +39,7 @@ describe('Client | downloader', () => {
     const result = await downloadToFile(url, join(dir, 'out', 'v.mp4'), { sleep: noSleep });
     expect(result).toMatchObject({ bytes: VIDEO.length, sha256: SHA, attempts: 1, contentType: 'video/mp4' });
     expect((await readFile(result.path)).equals(VIDEO)).toBe(true);
-    expect(server?.requests[0]?.headers.authorization).toBeUndefined();
+    expect(servers.scripted?.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('restarts a download cut mid-body from scratch, and leaves no partial file', async () => {
@@ -57,14 +54,14 @@ describe('Client | downloader', () => {
     const error = await downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep, maxAttempts: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect((error as Error).message).toMatch(/interrupted after \d+ bytes .*\(after 3 attempts\)/);
-    expect(server?.requests).toHaveLength(3);
+    expect(servers.scripted?.requests).toHaveLength(3);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('does not retry a refused or expired URL (4xx)', async () => {
     const url = await serve((_req, res) => res.writeHead(403).end('hotlink'));
     await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).rejects.toMatchObject({ httpStatus: 403 });
-    expect(server?.requests).toHaveLength(1);
+    expect(servers.scripted?.requests).toHaveLength(1);
     expect(existsSync(join(dir, 'v.mp4'))).toBe(false);
   });
 
@@ -81,7 +78,7 @@ describe('Client | downloader', () => {
   ])('refuses %s as the video: not retried, nothing kept', async (_name, contentType, body) => {
     const url = await serve((_req, res) => res.writeHead(200, { 'content-type': contentType }).end(body));
     await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).rejects.toThrow(/not a video/);
-    expect(server?.requests).toHaveLength(1);
+    expect(servers.scripted?.requests).toHaveLength(1);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -109,7 +106,7 @@ describe('Client | downloader', () => {
     await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep, forbidden: [SECRET] })).rejects.toThrow(
       'quotes one of our credentials',
     );
-    expect(server?.requests).toHaveLength(1);
+    expect(servers.scripted?.requests).toHaveLength(1);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -118,7 +115,7 @@ describe('Client | downloader', () => {
     await expect(downloadToFile(declared, join(dir, 'v.mp4'), { sleep: noSleep, maxBytes: 1000 })).rejects.toThrow(
       'more than the 1000 allowed',
     );
-    await server?.close();
+    await servers.scripted?.close();
     const streamed = await serve((_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(VIDEO));
     await expect(downloadToFile(streamed, join(dir, 'v.mp4'), { sleep: noSleep, maxBytes: 1000 })).rejects.toThrow(
       'larger than 1000 bytes',
@@ -133,7 +130,7 @@ describe('Client | downloader', () => {
       else res.writeHead(302, { location: `http://127.0.0.1:9/v.mp4?token=${SECRET}` }).end();
     });
     await expect(downloadToFile(url, join(dir, 'v.mp4'), { sleep: noSleep })).resolves.toMatchObject({ sha256: SHA });
-    expect(server?.requests.map((r) => [r.url, r.headers.authorization])).toEqual([
+    expect(servers.scripted?.requests.map((r) => [r.url, r.headers.authorization])).toEqual([
       ['/result/v.mp4', undefined],
       ['/cdn/v.mp4', undefined],
     ]);

@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { Round } from '../evidence/round.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { scrubbedMessage } from '../sinks/scrubber.ts';
+import { recordAccountOverride } from '../ledger/create-life.ts';
 
 /**
  * The account check around a live or rehearsal round (account-check.ts): before the first create, and after the
@@ -35,13 +36,7 @@ export async function openRoundAccount(config: RunConfig, ledger: Ledger, round:
       const how = check.overridable ? '; to run anyway: ACCOUNT_CHECK_OVERRIDE="why" (it goes into the ledger)' : '';
       throw new AccountRefusal(`account check: ${check.reason}; no create was sent${how}`);
     }
-    ledger.append({
-      stage: 'account-override',
-      round: round.id,
-      refused: check.reason,
-      reason: config.accountOverride,
-      at: new Date().toISOString(),
-    });
+    recordAccountOverride(ledger, round.id, check.reason, config.accountOverride);
     lines.push(`the account check would stop this round (${check.reason}); run anyway: ${config.accountOverride} (written to the ledger)`);
     before = check.snapshot;
   } else {

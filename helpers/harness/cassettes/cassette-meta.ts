@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { Classification } from '../../kling/classifier.ts';
 import type { PayloadProvenance, Verdict } from '../../kling/verdict.ts';
 import type { RecordingProvenance } from '../evidence/evidence.ts';
-import type { RowId } from '../rows/row.ts';
+import { classificationSchema, payloadProvenanceSchema, recordingProvenanceSchema, verdictSchema } from '../evidence/outcome-schemas.ts';
+import { rowIdSchema, type RowId } from '../rows/row.ts';
+import { readJsonFile } from '../sinks/json-file.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
 
 /**
@@ -27,11 +30,30 @@ export interface CassetteMeta {
   source?: string;
 }
 
+/**
+ * Loose: meta.json is read, amended and written again (the transcription adds its source), and a field this
+ * version does not know must survive that.
+ */
+const metaSchema = z.looseObject({
+  row: rowIdSchema,
+  provenance: recordingProvenanceSchema,
+  host: z.string().exactOptional(),
+  endpoint: z.string(),
+  payloadProvenance: payloadProvenanceSchema,
+  classification: classificationSchema,
+  verdict: verdictSchema,
+  reason: z.string(),
+  finalUnitDeduction: z.string().exactOptional(),
+  download: z.looseObject({ bytes: z.number(), sha256: z.string(), contentType: z.string().exactOptional() }).exactOptional(),
+  source: z.string().exactOptional(),
+}) satisfies z.ZodType<CassetteMeta>;
+
 export const META_FILE = 'meta.json';
 
+/** None when the row has no meta yet; a FormatError naming the file and the field when it cannot be one. */
 export function readMeta(dir: string): CassetteMeta | undefined {
   const file = join(dir, META_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CassetteMeta) : undefined;
+  return existsSync(file) ? readJsonFile(file, metaSchema) : undefined;
 }
 
 export function writeMeta(dir: string, meta: CassetteMeta): void {

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Persister from '@pollyjs/persister';
 import type { Har as PollyHar } from '@pollyjs/persister';
@@ -15,6 +14,12 @@ export interface CassettePersisterOptions {
   dir: string;
   /** Where the recording came from, written into the cassette: live, sandbox or transcribed. */
   provenance: string;
+  /**
+   * Replay: the cassette the row already read (readCassette), answered instead of reading the file again; record:
+   * null, a fresh recording. A function, because Polly's config merge (lodash mergeWith) deep-copies plain objects
+   * and would hand over a copy.
+   */
+  recording: () => Har | null;
 }
 
 export const CASSETTE_FILE = 'cassette.har';
@@ -31,8 +36,10 @@ export class CassettePersister extends Persister<CassettePersisterOptions> {
   }
 
   override onFindRecording(): Promise<PollyHar | null> {
-    const file = cassettePath(this.settings.dir);
-    return Promise.resolve(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PollyHar) : null);
+    const har = this.settings.recording();
+    // Polly types a found recording as its HAR class (with addEntries); it reads the plain object, and wraps it
+    // itself (new HAR(recording)) before adding to it.
+    return Promise.resolve(har as PollyHar | null);
   }
 
   override onSaveRecording(_recordingId: string, har: PollyHar): Promise<void> {

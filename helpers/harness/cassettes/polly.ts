@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import FetchAdapter from '@pollyjs/adapter-fetch';
 import { Polly } from '@pollyjs/core';
 import { TransportAbort } from '../../kling/errors.ts';
 import type { FetchContext } from '../../kling/http-context.ts';
-import type { Har } from './cassette-format.ts';
+import { readHarFile, type Har } from './cassette-format.ts';
 import { matchBody, matchUrl } from './cassette-matching.ts';
-import { CassettePersister, cassettePath } from './cassette-persister.ts';
+import { CassettePersister, cassettePath, type CassettePersisterOptions } from './cassette-persister.ts';
 import { describeDifferences, diffJson } from './replay-diff.ts';
 
 /**
@@ -35,12 +35,15 @@ export class MissingCassetteError extends TransportAbort {
   override readonly name = 'MissingCassetteError';
 }
 
-/** The committed cassette of a row, or a one-line error saying how to make it. */
+/**
+ * The committed cassette of a row, or a one-line error saying how to make it (missing) or what is wrong with it
+ * (FormatError). The one validated reader: a replay row reads its cassette once and hands it to startCassette.
+ */
 export function readCassette(row: string, dir: string): Har {
   const file = cassettePath(dir);
   if (!existsSync(file))
     throw new MissingCassetteError(`row ${row} has no cassette at ${file}: record it first (pnpm recordings:rerecord)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Har;
+  return readHarFile(file);
 }
 
 /** `/v1/videos/text2video/{task_id}`: the path as matching sees it, readable. */
@@ -72,15 +75,24 @@ export function startCassette(options: {
   mode: CassetteMode;
   provenance: string;
   context: FetchContext;
+  /** Replay: the cassette readCassette returned for this row, so it is not read again; ignored when recording. */
+  har?: Har | undefined;
 }): CassetteSession {
-  const har = options.mode === 'replay' ? readCassette(options.row, options.dir) : undefined;
+  const har = options.mode === 'replay' ? (options.har ?? readCassette(options.row, options.dir)) : undefined;
+  const persisterOptions: CassettePersisterOptions = {
+    dir: options.dir,
+    provenance: options.provenance,
+    // Recording starts afresh: the row's earlier cassette is replaced whole, never merged, and never read at the
+    // save that follows a paid create (where a broken earlier file would cost the row its result).
+    recording: () => har ?? null,
+  };
   const polly = new Polly(options.row, {
     mode: options.mode,
     logLevel: 'silent',
     adapters: ['fetch'],
     adapterOptions: { fetch: { context: options.context } },
     persister: 'kling-cassette',
-    persisterOptions: { 'kling-cassette': { dir: options.dir, provenance: options.provenance }, keepUnusedRequests: false },
+    persisterOptions: { 'kling-cassette': persisterOptions, keepUnusedRequests: false },
     recordIfMissing: false,
     recordFailedRequests: true,
     flushRequestsOnStop: true,

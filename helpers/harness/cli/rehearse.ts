@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../../sandbox/server.ts';
+import { rehearsalPaths } from '../config/run-target.ts';
 import { reportRun } from '../evidence/report.ts';
 import { runRowsProject } from './run-rows.ts';
 import { say, sayLines } from '../sinks/terminal.ts';
@@ -26,10 +27,11 @@ export async function rehearse(options: {
   recordingsDir?: string;
   timeScale?: number;
 }): Promise<RehearsalResult> {
-  const recordingsDir = options.recordingsDir ?? join(options.reportsDir, 'rehearsal', 'recordings');
+  const own = rehearsalPaths(options.reportsDir);
+  const recordingsDir = options.recordingsDir ?? own.recordingsDir;
   rmSync(recordingsDir, { recursive: true, force: true });
   // Every rehearsal is a full round: its scratch ledger starts empty, so no row is closed from a previous one.
-  rmSync(join(options.reportsDir, 'rehearsal', 'ledger.jsonl'), { force: true });
+  rmSync(own.ledgerFile, { force: true });
   const sandbox = await startSandbox({ timing: REHEARSAL_TIMING, timeScale: options.timeScale ?? 1 });
   const roundId = `rehearse-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
   say(`Sandbox on ${sandbox.url} (demo credentials; nothing here is billed)`);

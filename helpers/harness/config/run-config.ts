@@ -33,6 +33,18 @@ export interface RunConfig {
   reopen: { rows: RowId[]; reason: string };
   /** Why the operator runs a round the account check would stop (ACCOUNT_CHECK_OVERRIDE); written to the ledger. */
   accountOverride?: string | undefined;
+  /** The round's id when the caller names it (ROUND_ID: a rehearsal, a test); otherwise the global setup makes one. */
+  roundId?: string;
+}
+
+/** A round id names a folder under reports/evidence: one path segment of safe characters. */
+const ROUND_ID = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,80}$/;
+
+function roundIdOf(env: Env): { roundId?: string } {
+  const value = env.ROUND_ID;
+  if (value === undefined || value === '') return {};
+  if (!ROUND_ID.test(value)) throw new ConfigError([`ROUND_ID='${value}' must be one folder name: letters, digits, '.', '_' or '-'`]);
+  return { roundId: value };
 }
 
 export class ConfigError extends Error {
@@ -104,6 +116,7 @@ export function parseRunConfig(env: Env, registry: Registry): RunConfig {
       reportsDir,
       ledgerFile: undefined,
       reopen: { rows: [], reason: '' },
+      ...roundIdOf(env),
     };
   }
 
@@ -149,5 +162,6 @@ export function parseRunConfig(env: Env, registry: Registry): RunConfig {
     ledgerFile,
     reopen,
     ...(accountOverride ? { accountOverride } : {}),
+    ...roundIdOf(env),
   };
 }

@@ -55,6 +55,11 @@ const within = (path: string, dir: string) => {
   return inner === '' || (!inner.startsWith('..') && !isAbsolute(inner));
 };
 
+/** A rehearsal's own scratch recordings and ledger, beside its reports: the one place this is said. */
+export function rehearsalPaths(reportsDir: string): { recordingsDir: string; ledgerFile: string } {
+  return { recordingsDir: join(reportsDir, 'rehearsal', 'recordings'), ledgerFile: join(reportsDir, 'rehearsal', 'ledger.jsonl') };
+}
+
 /** The recordings folder and ledger a run uses, and one line per setting that tries to move them elsewhere. */
 export function runPaths(
   target: Target,
@@ -82,14 +87,13 @@ export function runPaths(
       paths = { recordingsDir: join(dir, 'recordings'), ledgerFile: join(dir, 'ledger.jsonl') };
       break;
     }
-    case 'sandbox':
+    case 'sandbox': {
       // Any scratch folder (the re-record tool picks its own), but never the committed one.
-      if (asked !== undefined && same(asked, COMMITTED_RECORDINGS)) refuse(join(reportsDir, 'rehearsal', 'recordings'));
-      paths = {
-        recordingsDir: asked !== undefined && !same(asked, COMMITTED_RECORDINGS) ? asked : join(reportsDir, 'rehearsal', 'recordings'),
-        ledgerFile: join(reportsDir, 'rehearsal', 'ledger.jsonl'),
-      };
+      const own = rehearsalPaths(reportsDir);
+      if (asked !== undefined && same(asked, COMMITTED_RECORDINGS)) refuse(own.recordingsDir);
+      paths = { ...own, ...(asked !== undefined && !same(asked, COMMITTED_RECORDINGS) ? { recordingsDir: asked } : {}) };
       break;
+    }
   }
   // Only a Kling host's run may write the committed recordings, whatever the folders were called or linked as.
   if (target.kind !== 'kling' && target.kind !== 'recording') {

@@ -1,12 +1,21 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { Classification } from '../../kling/classifier.ts';
 import type { Finding } from '../../kling/findings.ts';
 import type { Drift } from '../../kling/response-schemas.ts';
 import type { PayloadProvenance, Verdict } from '../../kling/verdict.ts';
+import {
+  classificationSchema,
+  driftKindSchema,
+  payloadProvenanceSchema,
+  recordingProvenanceSchema,
+  verdictSchema,
+} from './outcome-schemas.ts';
 import type { Round } from './round.ts';
-import type { Mode } from '../config/run-config.ts';
-import { ROW_ID, type RowId } from '../rows/row.ts';
+import { MODES, type Mode } from '../config/run-config.ts';
+import { ROW_ID, rowIdSchema, type RowId } from '../rows/row.ts';
+import { readJsonFile } from '../sinks/json-file.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
 
 /** Where a recording came from (promises §10). Only `live` is evidence of what Kling does; `custom-host` names its host. */
@@ -71,10 +80,51 @@ export function writeEvidence(dir: string, evidence: RowEvidence): string {
   return file;
 }
 
+/** An evidence file as read back (only read: the summary is made from it), checked against what writeEvidence writes. */
+const evidenceSchema = z.object({
+  row: rowIdSchema,
+  title: z.string(),
+  round: z.string(),
+  mode: z.enum(MODES),
+  endpoint: z.string(),
+  recordingProvenance: recordingProvenanceSchema,
+  payloadProvenance: payloadProvenanceSchema,
+  payload: z.unknown(),
+  externalTaskId: z.string().exactOptional(),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  create: z
+    .object({
+      httpStatus: z.number(),
+      // An undefined request id is left out of the JSON; RowEvidence still declares the key (as string | undefined).
+      requestId: z
+        .string()
+        .optional()
+        .transform((id) => id),
+      body: z.unknown(),
+    })
+    .exactOptional(),
+  queries: z.array(z.unknown()),
+  taskId: z.string().exactOptional(),
+  resumed: z.object({ taskId: z.string(), externalTaskId: z.string(), round: z.string() }).exactOptional(),
+  finalAssetUrl: z.string().exactOptional(),
+  download: z
+    .object({ path: z.string().exactOptional(), bytes: z.number(), sha256: z.string(), fromRecording: z.boolean() })
+    .exactOptional(),
+  finalUnitDeduction: z.string().exactOptional(),
+  finalBalanceDeduction: z.object({ quota: z.string().exactOptional(), listPrice: z.string().exactOptional() }).exactOptional(),
+  drift: z.array(z.object({ path: z.string(), kind: driftKindSchema })),
+  classification: classificationSchema,
+  verdict: verdictSchema,
+  conclusive: z.boolean(),
+  reason: z.string(),
+  advice: z.string().exactOptional(),
+}) satisfies z.ZodType<RowEvidence>;
+
+/** Every row's evidence of a round, by row id; a file that is not one stops the summary with a FormatError. */
 export function readEvidence(dir: string): RowEvidence[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && ROW_ID.test(f.slice(0, -'.json'.length)))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RowEvidence);
+    .map((f) => readJsonFile(join(dir, f), evidenceSchema));
 }

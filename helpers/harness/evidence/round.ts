@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { z } from 'zod';
+import { checkFormat, parseJson } from '../sinks/json-file.ts';
 import { appendJsonLine, jsonLines } from '../sinks/scrubbed-files.ts';
 import type { Mode } from '../config/run-config.ts';
-import type { RowId } from '../rows/row.ts';
+import { rowIdSchema, type RowId } from '../rows/row.ts';
 
 /**
  * One run of the matrix is a round: an id, a folder under reports/rounds/, and a journal every row of the run
@@ -20,6 +22,13 @@ export interface JournalEvent {
   reason: string;
   at: string;
 }
+
+const journalEventSchema = z.object({
+  type: z.literal('stop'),
+  row: rowIdSchema,
+  reason: z.string(),
+  at: z.string(),
+}) satisfies z.ZodType<JournalEvent>;
 
 /** `rehearse-20261124-034812`: sortable, says the mode, safe in a file name and an external_task_id. */
 export function newRoundId(mode: Mode, now: Date = new Date()): string {
@@ -47,9 +56,14 @@ export class RoundJournal {
     appendJsonLine(this.file, event);
   }
 
-  /** The seed's stop condition (the journal holds nothing else): an environment failure stops the round. */
+  /**
+   * The seed's stop condition (the journal holds nothing else): an environment failure stops the round. Only the
+   * first line decides; a FormatError names the file and the line when it is not a journal event.
+   */
   stopped(): JournalEvent | undefined {
     const first = jsonLines(this.file)[0];
-    return first === undefined ? undefined : (JSON.parse(first.text) as JournalEvent);
+    if (first === undefined) return undefined;
+    const where = `${this.file} line ${first.line}`;
+    return checkFormat(where, journalEventSchema, parseJson(where, first.text));
   }
 }

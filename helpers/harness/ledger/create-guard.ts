@@ -5,6 +5,7 @@ import type { RequestByFamily } from '../../kling/request-schemas.ts';
 import type { CreatedTask } from '../../kling/response-schemas.ts';
 import { stableStringify } from '../cassettes/cassette-matching.ts';
 import { ciReason } from '../config/ci.ts';
+import { CreateLife } from './create-life.ts';
 import type { Ledger } from './ledger.ts';
 import { redactBody } from '../cassettes/redact.ts';
 import type { RunConfig } from '../config/run-config.ts';
@@ -45,6 +46,8 @@ export function guardCreate(options: {
   /** True only while a replay cassette answers every request: a create then reaches nothing billable. */
   replayCassette: boolean;
   env?: Record<string, string | undefined>;
+  /** Called once the intent is on disk, before the create is sent: a seam for the ledger's crash tests. */
+  afterIntent?: () => void;
 }): GuardedCreate {
   let used = false;
   return async (family, body) => {
@@ -62,17 +65,9 @@ export function guardCreate(options: {
       if (ledger.intentsInRound(options.round) >= config.maxCreates) {
         throw new CreateRefused('cap', `row ${row}: this run's cap of ${config.maxCreates} create(s) is reached`);
       }
-      ledger.append({
-        stage: 'intent',
-        row,
-        round: options.round,
-        externalTaskId: options.externalTaskId,
-        payloadDigest: payloadDigest(body),
-        at: new Date().toISOString(),
-      });
-      // A crash point for the ledger's own tests, honoured only against the sandbox: the process dies with the
-      // intent on disk and the create never sent.
-      if (config.mode === 'rehearse' && env.HARNESS_FAILPOINT === 'after-intent') process.kill(process.pid, 'SIGKILL');
+      new CreateLife(ledger, { row, round: options.round, externalTaskId: options.externalTaskId }).intent(payloadDigest(body));
+      // The crash tests' seam, honoured only against the sandbox, as any test machinery must be.
+      if (config.mode === 'rehearse') options.afterIntent?.();
     }
     used = true;
     return options.client.create(family, { ...body, external_task_id: options.externalTaskId });

@@ -3,6 +3,7 @@ import type { Family } from '../../kling/families.ts';
 import type { Ledger, RowEntryLine, RowState } from './ledger.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { RegistryRow } from '../rows/registry.ts';
+import { CreateLife } from './create-life.ts';
 import { searchByExternalId } from './task-search.ts';
 
 /**
@@ -28,14 +29,8 @@ export function closedRowDecision(
   const state = ledger.rowState(entry.id);
   if (state.status === 'open') return undefined;
   if (config.reopen.rows.includes(entry.id)) {
-    ledger.append({
-      stage: 'reopened',
-      row: entry.id,
-      round,
-      externalTaskId: state.status === 'pending' ? state.externalTaskId : '',
-      reason: config.reopen.reason,
-      at: new Date().toISOString(),
-    });
+    const externalTaskId = state.status === 'pending' ? state.externalTaskId : '';
+    new CreateLife(ledger, { row: entry.id, round, externalTaskId }).reopened(config.reopen.reason);
     return undefined;
   }
   if (state.status === 'pending') return undefined;
@@ -61,7 +56,8 @@ export async function resolvePending(
   if (state.taskId !== undefined) {
     return { kind: 'resume', taskId: state.taskId, externalTaskId: state.externalTaskId, round: state.round };
   }
-  const base = { row: entry.id, round: state.round, externalTaskId: state.externalTaskId, at: new Date().toISOString() };
+  // The earlier create's life goes on: its lines carry its own round and external_task_id.
+  const life = new CreateLife(ledger, { row: entry.id, round: state.round, externalTaskId: state.externalTaskId });
   const search = await searchByExternalId(client, family, state.externalTaskId, Date.parse(state.intentAt));
   switch (search.kind) {
     case 'unknown':
@@ -70,12 +66,11 @@ export async function resolvePending(
         reason: `row ${entry.id}: an earlier create (external_task_id ${state.externalTaskId}, ${describe(state.since)}) has an outcome the API cannot settle now (${search.why}); no create until it can, or until REOPEN_ROWS=${entry.id} REOPEN_REASON="…" gives that task up`,
       };
     case 'absent':
-      ledger.append({ ...base, stage: 'terminal', outcome: 'absent', proof: search.proof });
+      life.absent(search.proof);
       return { kind: 'create' };
     case 'found': {
       const taskId = search.answer.value.task_id;
-      const requestId = search.answer.requestId;
-      ledger.append({ ...base, stage: 'created', taskId, foundBy: search.by, ...(requestId ? { requestId } : {}) });
+      life.created(taskId, search.answer.requestId, search.by);
       return { kind: 'resume', taskId, externalTaskId: state.externalTaskId, round: state.round };
     }
   }

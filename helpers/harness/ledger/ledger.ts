@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FAILURE_CLASSES } from '../../kling/classifier.ts';
 import { rowIdSchema, type RowId } from '../rows/row.ts';
+import { describeIssue } from '../sinks/json-file.ts';
 import { appendJsonLine, jsonLines } from '../sinks/scrubbed-files.ts';
 
 /**
@@ -89,9 +90,7 @@ export class Ledger {
       }
       const entry = entrySchema.safeParse(parsed);
       if (!entry.success) {
-        const issue = entry.error.issues[0];
-        const field = issue?.path.length ? `field '${issue.path.join('.')}' ${issue.message}` : (issue?.message ?? 'unreadable');
-        throw new LedgerCorruptError(`${this.file} line ${line} is not a ledger entry (${field}); ${FIX}`);
+        throw new LedgerCorruptError(`${this.file} line ${line} is not a ledger entry (${describeIssue(entry.error)}); ${FIX}`);
       }
       return entry.data;
     });

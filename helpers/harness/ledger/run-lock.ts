@@ -1,6 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
+import { z } from 'zod';
+import { FormatError, readJsonFile } from '../sinks/json-file.ts';
 
 /**
  * One run at a time per ledger. The lock file names its holder; a second run refuses and says who holds it. A
@@ -14,6 +16,15 @@ export interface LockHolder {
   round: string;
   since: string;
 }
+
+const lockHolderSchema = z.object({
+  pid: z.number().int(),
+  host: z.string(),
+  round: z.string(),
+  since: z.string(),
+}) satisfies z.ZodType<LockHolder>;
+
+const DELETE_BY_HAND = 'if no run is going on, delete it by hand';
 
 export class RunLockedError extends Error {
   override readonly name = 'RunLockedError';
@@ -33,12 +44,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A lock that cannot be read is still a lock: refused as RunLockedError, which the run reports as one line. */
 export function readHolder(lockFile: string): LockHolder | undefined {
   if (!existsSync(lockFile)) return undefined;
   try {
-    return JSON.parse(readFileSync(lockFile, 'utf8')) as LockHolder;
-  } catch {
-    throw new RunLockedError(`${lockFile} exists but cannot be read; if no run is going on, delete it by hand`);
+    return readJsonFile(lockFile, lockHolderSchema);
+  } catch (error) {
+    if (error instanceof FormatError) throw new RunLockedError(`${error.message}; ${DELETE_BY_HAND}`);
+    throw new RunLockedError(`${lockFile} exists but cannot be read; ${DELETE_BY_HAND}`);
   }
 }
 

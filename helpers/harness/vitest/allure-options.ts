@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { stringifyEnvInfo } from 'allure-js-commons/sdk/reporter';
 import { FAILURE_CLASSES } from '../../kling/classifier.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { ledgerOneLine } from '../ledger/ledger-report.ts';
 import type { Registry } from '../rows/registry.ts';
+import { readJsonFile } from '../sinks/json-file.ts';
 import { writeJsonFile, writeTextFile } from '../sinks/scrubbed-files.ts';
 
 /**
@@ -19,7 +21,7 @@ import { writeJsonFile, writeTextFile } from '../sinks/scrubbed-files.ts';
 const require = createRequire(import.meta.url);
 const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
 const harnessVersion = () =>
-  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  readJsonFile(fileURLToPath(new URL('../../../package.json', import.meta.url)), z.object({ version: z.string() })).version;
 
 export function allureEnvironment(config: RunConfig, registry: Registry): Record<string, string> {
   const target = config.mode === 'replay' ? 'none (replay from recordings)' : `${config.target.host} (${config.target.kind})`;

@@ -84,7 +84,7 @@ function targetLine(config: RunConfig): string {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { config, registry } = await readConfig();
-  const round = roundAt(config.reportsDir, process.env.ROUND_ID ?? newRoundId(config.mode));
+  const round = roundAt(config.reportsDir, config.roundId ?? newRoundId(config.mode));
   const opened = config.ledgerFile === undefined ? undefined : openLedger(config.ledgerFile, round);
   if (opened) sayLines(ledgerStatusLines(opened.ledger, registry));
   let account: RoundAccount | undefined;

@@ -1,0 +1,47 @@
+import type { ServerResponse } from 'node:http';
+import type { Fault } from './faults.ts';
+import { alterHeaders, hugeResult } from './hostile.ts';
+import type { SandboxContext } from './state.ts';
+import { statusAt } from './tasks.ts';
+
+/**
+ * The result download (`/files/<task_id>.mp4`, the URL a succeeded task's view names): the result video for a
+ * task that has succeeded, 404 for any other, or the broken download an injected fault asks for (too large, not a
+ * video, a length that lies, a body cut short).
+ */
+
+export async function serveVideo(
+  ctx: SandboxContext,
+  res: ServerResponse,
+  taskId: string,
+  fault: Fault | undefined,
+  echo: string,
+): Promise<void> {
+  const { state, now, timing, resultVideo } = ctx;
+  const task = state.tasks.get(taskId);
+  if (!task || statusAt(task, now(), timing).status !== 'succeed') {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  const headers = alterHeaders(fault, { 'content-type': 'video/mp4' }, echo);
+  if (fault?.kind === 'huge-result') {
+    await hugeResult(res, headers, fault, resultVideo.subarray(0, 32));
+    return;
+  }
+  if (fault?.kind === 'not-a-video' || (fault?.kind === 'reflect' && fault.where === 'html-video')) {
+    const contentType = fault.kind === 'not-a-video' ? fault.contentType : 'text/html';
+    res.writeHead(200, { 'content-type': contentType }).end(`<html><body>Your video for ${echo} is ready.</body></html>`);
+    return;
+  }
+  const declared = resultVideo.length + (fault?.kind === 'wrong-length' ? fault.extraBytes : 0);
+  res.writeHead(200, { ...headers, 'content-length': String(declared) });
+  if (fault?.kind === 'wrong-length') {
+    res.write(resultVideo, () => res.socket?.destroy());
+    return;
+  }
+  if (fault?.kind === 'cut-download') {
+    res.write(resultVideo.subarray(0, Math.min(fault.afterBytes, resultVideo.length - 1)), () => res.socket?.destroy());
+    return;
+  }
+  res.end(resultVideo);
+}
