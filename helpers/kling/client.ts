@@ -189,7 +189,7 @@ export class KlingClient {
     if (reading.kind === 'not-kling') throw new NotKlingAnswerError(stage, raw.httpStatus, reading.why, raw.retryAfterMs);
     if (reading.kind === 'kling-error') throw klingError(stage, raw, reading);
     const parsed = parseResponse(schema, raw.json);
-    if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift);
+    if (!parsed.ok) throw new ResponseShapeError(stage, parsed.problems, parsed.drift, raw.json);
     return answerOf(raw, parsed.value, parsed.drift);
   }
 

@@ -108,6 +108,8 @@ export class ResponseShapeError extends Error {
     readonly stage: Stage,
     readonly problems: readonly Finding[],
     readonly drift: readonly Drift[],
+    /** The answer as sent, for a reader that profiles what moved (the probe); never part of the message. */
+    readonly body?: unknown,
   ) {
     super(`${stage}: response shape differs from the contract: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
   }

@@ -68,7 +68,14 @@ export type Fault =
   /** Download: a result of this many bytes, streamed (an MP4 head, then zeros or printable text). */
   | { kind: 'huge-result'; bytes: number; fill: 'zeros' | 'text' }
   /** Download: an HTML page under the given content type, in place of the video. */
-  | { kind: 'not-a-video'; contentType: string };
+  | { kind: 'not-a-video'; contentType: string }
+  /**
+   * Query or list: the API moved (what `pnpm probe` watches for): a field the docs do not name, a status they do
+   * not name, a 22-character task id (kling-api §9b), or the deduction as a number instead of a string.
+   */
+  | { kind: 'drift'; change: DriftChange };
+
+export type DriftChange = 'new-field' | 'new-status' | 'long-id' | 'numeric-deduction';
 
 export interface FaultRule {
   route: Route;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Fault, Route } from './faults.ts';
+import type { DriftChange, Fault, Route } from './faults.ts';
 
 /**
  * What a hostile or broken server does that an honest API never would (faults.ts): answer for itself in front of
@@ -62,6 +62,17 @@ export function replyInstead(
   }
 }
 
+/** A task answer as a moved API might send it (the probe's drift, kling-api §9b). */
+function drifted(change: DriftChange, value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  const task = value as Record<string, unknown>;
+  if (change === 'new-field') task.task_priority = 'normal';
+  if (change === 'new-status') task.task_status = 'queued';
+  if (change === 'long-id') task.task_id = 'CjI17WevH1IAAAAAAHmgsw';
+  if (change === 'numeric-deduction' && typeof task.final_unit_deduction === 'string')
+    task.final_unit_deduction = Number(task.final_unit_deduction);
+}
+
 /** The API's answer, altered on its way out: a field, a status message, a URL, a task that is not the one asked for. */
 export function alterAnswer(
   fault: Fault | undefined,
@@ -70,6 +81,10 @@ export function alterAnswer(
   echo: string,
 ): void {
   const data = envelope.data;
+  if (fault?.kind === 'drift') {
+    for (const task of Array.isArray(data) ? data : [data]) drifted(fault.change, task);
+    return;
+  }
   if (fault === undefined || typeof data !== 'object' || data === null || Array.isArray(data)) return;
   const task = data as Record<string, unknown>;
   const videos = (task.task_result as { videos?: { url: string }[] } | undefined)?.videos;

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
@@ -12,6 +10,7 @@ import { liveLike, rowEnvironment, workspace } from '../support/harness-env.ts';
 import { ledgerTestRow } from '../support/ledger-rows.ts';
 import { serversStoppedAfterEach } from '../support/test-servers.ts';
 import { fixtureRegistry } from '../support/fixture-registry.ts';
+import { closedPort } from '../support/ports.ts';
 
 /** The fixture registry's rows that decide the end state. */
 const DECISIVE = fixtureRegistry.decisiveRows;
@@ -26,15 +25,6 @@ const ID = 'CjI17WevH1IAAAAAAHmgsw';
 const T0 = 1_738_000_000_000;
 const MP4 = readFileSync('helpers/sandbox/fixtures/result.mp4');
 const servers = serversStoppedAfterEach();
-
-/** A loopback port nothing listens on (port 9, the usual choice, is one fetch refuses to use at all). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function realLike(statuses: string[]) {
   let polls = 0;

@@ -70,7 +70,7 @@ export function describePack(pack: PackLine): string {
 }
 
 /** The packs, as the API lists them now (one call, spaced at least a second from the last). */
-export async function accountSnapshot(client: KlingClient, now: () => number = Date.now): Promise<AccountSnapshot> {
+export async function accountSnapshot(client: Pick<KlingClient, 'accountCosts'>, now: () => number = Date.now): Promise<AccountSnapshot> {
   const wait = lastCallAt + MIN_SPACING_MS - now();
   if (wait > 0) await delay(wait);
   const at = now();
