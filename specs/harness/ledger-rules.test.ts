@@ -86,6 +86,13 @@ describe('Ledger | unknown spend is not zero', () => {
     ).toMatchObject({ units: 0, unknown: [] });
   });
 
+  it('pnpm ledger still shows a row the registry no longer lists, and counts its spend', () => {
+    const ledger = ledgerOf([succeed('Q', 'r1', '860000000000000009', '2')]);
+    const lines = ledgerStatusLines(ledger, fixtureRegistry);
+    expect(lines).toContain('  Q: not a row that creates in this registry (1 ledger line(s); any spend is in the total below)');
+    expect(lines).toContain('  spent: 2 units (sum of final_unit_deduction)');
+  });
+
   it('pnpm ledger shows it', () => {
     const ledger = ledgerOf([succeed('A', 'r1', '860000000000000001')]);
     expect(ledgerStatusLines(ledger, fixtureRegistry)).toContain(

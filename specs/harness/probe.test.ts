@@ -6,6 +6,8 @@ import { compareProfiles, emptyProfile } from '../../helpers/harness/probe/answe
 import { runProbe, type ProbeResult } from '../../helpers/harness/probe/probe.ts';
 import { readOnlyClient } from '../../helpers/harness/probe/read-only-client.ts';
 import { resetAccountSpacing } from '../../helpers/harness/account/account-check.ts';
+import { CreateLife } from '../../helpers/harness/ledger/create-life.ts';
+import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
 import { createFetchContext } from '../../helpers/kling/http-context.ts';
@@ -49,6 +51,29 @@ describe('Probe | watching the real API for free', () => {
     const probed = sb.state.requests.slice(before);
     expect(probed.map((r) => r.method)).toEqual(probed.map(() => 'GET'));
     expect(probed.map((r) => r.route).sort()).toEqual(['account', 'list', 'list', 'list', 'list']);
+  });
+
+  it("queries the tasks the ledger knows, each with its row's family", async () => {
+    const sb = await sandboxWithTasks();
+    const [taskId] = [...sb.state.tasks].find(([, task]) => task.family === matrix.get('B').family) ?? [];
+    const ledger = new Ledger(join(workspace().root, 'ledger.jsonl'));
+    new CreateLife(ledger, { row: 'B', round: 'r1', externalTaskId: 'probe-B' }).created(taskId ?? 'none');
+    resetAccountSpacing();
+    const before = sb.state.requests.length;
+    const result = await runProbe({
+      client: readOnlyClient(sb.url, sb.credentials),
+      registry: matrix,
+      recordingsDir: 'recordings',
+      ledgerFile: ledger.file,
+      intervalMs: 0,
+    });
+    expect(result).toMatchObject({ kind: 'probed', ledgerTasks: 1, drift: [] });
+    expect(
+      sb.state.requests
+        .slice(before)
+        .filter((r) => r.route === 'query')
+        .map((r) => r.path),
+    ).toEqual([`/v1/videos/text2video/${taskId ?? ''}`]);
   });
 
   it.each([

@@ -109,6 +109,14 @@ describe('Harness | replay (offline, lockdown)', () => {
     );
   });
 
+  it('fails when the meta is missing: it alone says where the recording came from and what it concluded', async () => {
+    const { ws, env } = replayEnv();
+    rmSync(join(ws.recordingsDir, committedB.name, 'meta.json'));
+    const error = await failure(runRow(rowB(), env));
+    expect(error).toBeInstanceOf(ReplayDriftError);
+    expect(error?.message).toBe('row B has no meta.json beside its cassette: record it again (pnpm recordings:rerecord)');
+  });
+
   it('fails when the cassette is missing, saying how to make it', async () => {
     const { ws, env } = replayEnv();
     rmSync(cassetteOf(ws.recordingsDir));

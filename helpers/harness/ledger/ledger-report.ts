@@ -54,12 +54,24 @@ function describeCreates(lines: readonly RowEntryLine[]): string {
   return parts.join('; ');
 }
 
+/** Rows the ledger holds lines for that the registry no longer lists as creating: shown, never dropped. */
+function unlistedRows(ledger: Ledger, registry: Registry): string[] {
+  const listed = new Set(registry.liveRows.map((r) => r.id));
+  const counts = new Map<string, number>();
+  for (const e of ledger.entries())
+    if (e.stage !== 'account-override' && !listed.has(e.row)) counts.set(e.row, (counts.get(e.row) ?? 0) + 1);
+  return [...counts].map(
+    ([row, n]) => `  ${row}: not a row that creates in this registry (${n} ledger line(s); any spend is in the total below)`,
+  );
+}
+
 export function ledgerStatusLines(ledger: Ledger, registry: Registry): string[] {
   if (!existsSync(ledger.file)) return [`Ledger ${ledger.file}: empty (nothing spent, every row open)`];
   const holder = readHolder(lockFileFor(ledger.file));
   return [
     `Ledger ${ledger.file}:`,
     ...rowStatuses(ledger, registry).map((s) => `  ${s.row}: ${s.status}`),
+    ...unlistedRows(ledger, registry),
     `  spent: ${describeSpend(spendOf(ledger.entries()))} (sum of final_unit_deduction)`,
     `  end state: ${endState(registry.decisiveRows, conclusionsFromLedger(ledger, registry.decisiveRows))}`,
     ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),

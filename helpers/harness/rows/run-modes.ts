@@ -11,6 +11,7 @@ import type { RecordingProvenance } from '../evidence/evidence.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { signingTokenSource } from '../sinks/signing.ts';
 import type { RegistryRow } from './registry.ts';
+import { ReplayDriftError } from './replay-proofs.ts';
 
 /**
  * A run mode is an object that carries everything the runner does differently in it, picked by name (as
@@ -35,7 +36,7 @@ export interface RunMode {
   recordedMeta(dir: string): CassetteMeta | undefined;
   /** The cassette, parsed once, when the row is about to send (replay: what it must send and will be answered). */
   recordedCassette(row: RegistryRow, dir: string): Har | undefined;
-  provenance(config: RunConfig, meta: CassetteMeta | undefined): RecordingProvenance;
+  provenance(config: RunConfig, meta: CassetteMeta | undefined, row: RegistryRow): RecordingProvenance;
 }
 
 /** Signs nothing: replay needs no credentials, and a run without them is refused any create (create-guard.ts). */
@@ -52,7 +53,12 @@ const replay: RunMode = {
   ledger: () => undefined,
   recordedMeta: (dir) => readMeta(dir),
   recordedCassette: (row, dir) => readCassette(row.id, dir),
-  provenance: (_config, meta) => meta?.provenance ?? 'sandbox',
+  provenance: (_config, meta, row) => {
+    // Without its meta a cassette says neither where it came from nor what it concluded: nothing to replay against.
+    if (meta === undefined)
+      throw new ReplayDriftError(`row ${row.id} has no meta.json beside its cassette: record it again (pnpm recordings:rerecord)`);
+    return meta.provenance;
+  },
 };
 
 /** Live and rehearse run the same code path; they differ in what the configuration points them at. */

@@ -123,7 +123,7 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
   const endpoint = `POST ${familyPath(built.family)}`;
   const cassetteDir = join(config.recordingsDir, row.name);
   const meta = mode.recordedMeta(cassetteDir);
-  const provenance = env.recordingProvenance ?? mode.provenance(config, meta);
+  const provenance = env.recordingProvenance ?? mode.provenance(config, meta, row);
   const payload = redactBody(built.body);
   await describeRequest(sink, row, built, endpoint, provenance);
 
