@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -113,7 +113,7 @@ describe('Probe | watching the real API for free', () => {
 });
 
 describe('Probe | pnpm probe', () => {
-  const cli = (url: string, credentials: { accessKey: string; secretKey: string }) => {
+  const cli = (url: string, credentials: { accessKey: string; secretKey: string }, ledger?: string) => {
     const ws = workspace();
     return runNode(['--import', 'tsx', 'helpers/harness/cli/probe-cli.ts'], {
       ...notCi(),
@@ -121,7 +121,7 @@ describe('Probe | pnpm probe', () => {
       KLING_BASE_URL: url,
       KLING_ACCESS_KEY: credentials.accessKey,
       KLING_SECRET_KEY: credentials.secretKey,
-      LEDGER_FILE: `${ws.root}/no-ledger.jsonl`,
+      LEDGER_FILE: ledger ?? `${ws.root}/no-ledger.jsonl`,
       REPORTS_DIR: ws.reportsDir,
       PROBE_INTERVAL_MS: '0',
     });
@@ -136,6 +136,13 @@ describe('Probe | pnpm probe', () => {
     const drifted = await cli(sb.url, sb.credentials);
     expect(drifted.status).toBe(1);
     expect(drifted.stdout).toContain('- task_id format base64url-22 (e.g. CjI17WevH1IAAAAAAHmgsw) is not in the recordings (digits-18)');
+    const corrupt = join(workspace().root, 'ledger.jsonl');
+    writeFileSync(corrupt, 'not json\n');
+    const unreadable = await cli(sb.url, sb.credentials, corrupt);
+    expect(unreadable.status).toBe(2);
+    expect(unreadable.stderr.trim()).toBe(
+      `✗ probe: ${corrupt} line 1 is not valid JSON; fix or remove that line by hand (the file is never rewritten by the harness)`,
+    );
     const dead = await cli(`http://127.0.0.1:${await closedPort()}`, sb.credentials);
     expect(dead.status).toBe(2);
     expect(dead.stderr.trim().split('\n')).toHaveLength(1);

@@ -7,6 +7,7 @@ import { runProbe } from '../probe/probe.ts';
 import { probeLines, writeProbeReport } from '../probe/probe-report.ts';
 import { readOnlyClient } from '../probe/read-only-client.ts';
 import { loadRegistry } from '../rows/registry.ts';
+import { scrubbedMessage } from '../sinks/scrubber.ts';
 import { complain, say, sayLines } from '../sinks/terminal.ts';
 
 /**
@@ -26,13 +27,23 @@ if (connection.problems.length > 0 || connection.credentials === undefined) {
   process.exit(2);
 }
 const ledgerFile = env.LEDGER_FILE ?? COMMITTED_LEDGER;
-const result = await runProbe({
-  client: readOnlyClient(connection.baseUrl, connection.credentials),
-  registry: await loadRegistry(),
-  recordingsDir: env.RECORDINGS_DIR || 'recordings',
-  ledgerFile: existsSync(ledgerFile) ? ledgerFile : undefined,
-  intervalMs: interval,
-});
+const { credentials } = connection;
+// What it reads of its own (the registry, the ledger, the recordings) can be broken too: one line, exit 2, never
+// a stack trace and never the drift exit code.
+const result = await (async () => {
+  try {
+    return await runProbe({
+      client: readOnlyClient(connection.baseUrl, credentials),
+      registry: await loadRegistry(),
+      recordingsDir: env.RECORDINGS_DIR || 'recordings',
+      ledgerFile: existsSync(ledgerFile) ? ledgerFile : undefined,
+      intervalMs: interval,
+    });
+  } catch (error) {
+    complain(`✗ probe: ${scrubbedMessage(error)}`);
+    process.exit(2);
+  }
+})();
 const at = new Date().toISOString();
 const host = `${connection.target.host} (${connection.target.kind})`;
 const written = writeProbeReport(join(env.REPORTS_DIR || 'reports', 'probe'), host, at, result);
