@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { compareProfiles, emptyProfile } from '../../helpers/harness/probe/answer-profile.ts';
 import { runProbe, type ProbeResult } from '../../helpers/harness/probe/probe.ts';
+import { writeProbeReport } from '../../helpers/harness/probe/probe-report.ts';
 import { readOnlyClient } from '../../helpers/harness/probe/read-only-client.ts';
 import { resetAccountSpacing } from '../../helpers/harness/account/account-check.ts';
 import { CreateLife } from '../../helpers/harness/ledger/create-life.ts';
@@ -11,7 +12,7 @@ import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
 import { createTokenSource } from '../../helpers/kling/auth.ts';
 import { KlingClient } from '../../helpers/kling/client.ts';
 import { createFetchContext } from '../../helpers/kling/http-context.ts';
-import type { DriftChange } from '../../helpers/sandbox/faults.ts';
+import type { DriftChange, Fault } from '../../helpers/sandbox/faults.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
 import { runNode } from '../support/child-run.ts';
 import { workspace } from '../support/harness-env.ts';
@@ -91,6 +92,46 @@ describe('Probe | watching the real API for free', () => {
         result.drift.some((d) => line.test(d)),
         result.drift.join('\n'),
       ).toBe(true);
+  });
+
+  it.each([
+    ['a redirect to another host', { kind: 'redirect', status: 307, to: 'other-host' }],
+    ['a gateway page', { kind: 'gateway', status: 502, body: 'html' }],
+    ['an answer of 9 MB', { kind: 'huge-answer', bytes: 9 * 1024 * 1024 }],
+    ['JSON cut off', { kind: 'malformed-json' }],
+  ] as [string, Fault][])(
+    'a list answered with %s is no usable answer, said in one line',
+    async (_name, fault) => {
+      const sb = await sandboxWithTasks();
+      sb.inject({ route: 'list', calls: 'every', fault });
+      const result = await probe(sb);
+      expect(result.kind).toBe('environment');
+      if (result.kind === 'environment') {
+        expect(result.reason).toMatch(/^list omni-video: /);
+        expect(result.reason).not.toMatch(/\n/);
+      }
+      // A redirect is refused, not followed: the one list request is all the server saw.
+      if (fault.kind === 'redirect') expect(sb.state.requests.filter((r) => r.route === 'list')).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  it('a server quoting the keys and token back leaves them in no report it writes', async () => {
+    const sb = await sandboxWithTasks();
+    sb.inject(
+      { route: 'account', calls: 'every', fault: { kind: 'reflect', where: 'pack-name' } },
+      { route: 'list', calls: 'every', fault: { kind: 'reflect', where: 'header' } },
+    );
+    const result = await probe(sb);
+    expect(result.account.join(' ')).toContain('pack of');
+    const dir = join(workspace().root, 'probe');
+    const written = writeProbeReport(dir, 'sandbox', 'now', result);
+    for (const file of [written.json, written.markdown]) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toContain(sb.credentials.accessKey);
+      expect(text, file).not.toContain(sb.credentials.secretKey);
+      expect(text, file).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    }
   });
 
   it('no create path is reachable from its code: no create call, and none of the modules that make one', () => {

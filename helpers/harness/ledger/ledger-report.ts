@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { conclusionsFromLedger, endState } from '../evidence/end-state.ts';
-import { Ledger, linesOf, type RowEntryLine } from './ledger.ts';
+import { Ledger, linesOf, type LedgerEntry, type RowEntryLine } from './ledger.ts';
 import { describeSpend, spendOf } from './spend.ts';
 import type { Registry } from '../rows/registry.ts';
 import { lockFileFor, readHolder } from './run-lock.ts';
@@ -16,8 +16,7 @@ export interface RowStatusLine {
 }
 
 /** One line per row of the matrix that may create. */
-export function rowStatuses(ledger: Ledger, registry: Registry): RowStatusLine[] {
-  const entries = ledger.entries();
+export function rowStatuses(ledger: Ledger, registry: Registry, entries: readonly LedgerEntry[] = ledger.entries()): RowStatusLine[] {
   return registry.liveRows.map((r) => {
     const state = ledger.rowState(r.id, entries);
     const creates = describeCreates(linesOf(entries, r.id));
@@ -55,11 +54,10 @@ function describeCreates(lines: readonly RowEntryLine[]): string {
 }
 
 /** Rows the ledger holds lines for that the registry no longer lists as creating: shown, never dropped. */
-function unlistedRows(ledger: Ledger, registry: Registry): string[] {
+function unlistedRows(entries: readonly LedgerEntry[], registry: Registry): string[] {
   const listed = new Set(registry.liveRows.map((r) => r.id));
   const counts = new Map<string, number>();
-  for (const e of ledger.entries())
-    if (e.stage !== 'account-override' && !listed.has(e.row)) counts.set(e.row, (counts.get(e.row) ?? 0) + 1);
+  for (const e of entries) if (e.stage !== 'account-override' && !listed.has(e.row)) counts.set(e.row, (counts.get(e.row) ?? 0) + 1);
   return [...counts].map(
     ([row, n]) => `  ${row}: not a row that creates in this registry (${n} ledger line(s); any spend is in the total below)`,
   );
@@ -68,12 +66,14 @@ function unlistedRows(ledger: Ledger, registry: Registry): string[] {
 export function ledgerStatusLines(ledger: Ledger, registry: Registry): string[] {
   if (!existsSync(ledger.file)) return [`Ledger ${ledger.file}: empty (nothing spent, every row open)`];
   const holder = readHolder(lockFileFor(ledger.file));
+  // Read once: every line below is about the same entries.
+  const entries = ledger.entries();
   return [
     `Ledger ${ledger.file}:`,
-    ...rowStatuses(ledger, registry).map((s) => `  ${s.row}: ${s.status}`),
-    ...unlistedRows(ledger, registry),
-    `  spent: ${describeSpend(spendOf(ledger.entries()))} (sum of final_unit_deduction)`,
-    `  end state: ${endState(registry.decisiveRows, conclusionsFromLedger(ledger, registry.decisiveRows))}`,
+    ...rowStatuses(ledger, registry, entries).map((s) => `  ${s.row}: ${s.status}`),
+    ...unlistedRows(entries, registry),
+    `  spent: ${describeSpend(spendOf(entries))} (sum of final_unit_deduction)`,
+    `  end state: ${endState(registry.decisiveRows, conclusionsFromLedger(ledger, registry.decisiveRows, entries))}`,
     ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),
   ];
 }
