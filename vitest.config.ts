@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import RoundAllureReporter from './helpers/harness/vitest/round-allure-reporter.ts';
+import { ROWS_PROJECT } from './helpers/harness/vitest/rows-project.ts';
 import { RowOrderSequencer } from './helpers/harness/vitest/row-order-sequencer.ts';
 
 // The matrix: every row spec in one folder (helpers/harness/rows/registry.ts); ROWS_DIR points at another.
@@ -12,17 +14,8 @@ export default defineConfig({
   test: {
     // Root-level only in vitest: runs the rows in the registry's order (each row's `order`), other files by path.
     sequence: { sequencer: RowOrderSequencer },
-    reporters: [
-      'default',
-      [
-        'allure-vitest/reporter',
-        {
-          resultsDir: `${process.env.REPORTS_DIR ?? 'reports'}/allure-results`,
-          reportMatchers: false,
-          // Environment and categories are written by the global setup (allure-options.ts), from the run's config.
-        },
-      ],
-    ],
+    // The default console, and each round's Allure results in the round's own folder, never the harness's tests.
+    reporters: ['default', new RoundAllureReporter()],
     projects: [
       {
         test: {
@@ -54,12 +47,15 @@ export default defineConfig({
       {
         test: {
           // The matrix: one spec per row, sequential, in the plan's order, sharing one round.
-          name: 'rows',
+          name: ROWS_PROJECT,
           include: [`${rowsDir}/*.spec.ts`],
           // A row spec is data; this setup file registers it as a test (helpers/harness/vitest/register-row.ts).
           setupFiles: [...setupFiles, 'helpers/harness/vitest/register-row.ts'],
           globalSetup: ['helpers/harness/vitest/global-setup.ts'],
           fileParallelism: false,
+          // A row's progress lines are the operator's console: printed as they are, without vitest's
+          // "stdout | <file> > <suite> > <test>" header before each one.
+          disableConsoleIntercept: true,
           // Rows share their state on disk (journal, ledger), not in modules: one module graph for all of them
           // saves re-importing Polly, zod and the harness for every row (the benchmark's replay-cost figure).
           isolate: false,

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../helpers/harness/evidence/report.ts';
+import { reportRound } from '../../helpers/harness/evidence/report.ts';
 import type { FaultRule, ReflectPlace } from '../../helpers/sandbox/faults.ts';
 import type { Family } from '../../helpers/kling/families.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox/server.ts';
@@ -34,8 +34,8 @@ const servers = serversStoppedAfterEach();
 async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string) {
   // Asynchronous: the sandbox answers from this process, whose event loop must keep running meanwhile.
   const run = await runRows(liveEnv({ url: sb.url, credentials: CANARY }, ws.reportsDir, { APPROVE_ROWS: approve, ROUND_ID: round }));
-  // Allure results are started afresh by every run: the report of each run is built before the next.
-  buildReport({ resultsDir: join(ws.reportsDir, 'allure-results'), outDir: join(ws.reportsDir, `report-${round}`), name: round });
+  // The round's own report, built the way `pnpm report <round>` builds it (its title and panel from answer.json).
+  expect(reportRound(ws.reportsDir, round)).toBe(true);
   return run;
 }
 
@@ -60,8 +60,9 @@ describe('Faults | secret canary', () => {
     for (const expected of [
       // Not a Kling host: recorded as what it is, beside the reports, never over the committed recordings.
       new RegExp(`^reports/hosts/127\\.0\\.0\\.1_\\d+/recordings/${rows[0]?.name ?? 'none'}/cassette\\.har$`),
-      /^reports\/allure-results\//,
-      /^reports\/report-live-canary\/index\.html$/,
+      /^reports\/rounds\/live-canary\/allure-results\/.*-result\.json$/,
+      /^reports\/rounds\/live-canary\/report\/index\.html$/,
+      /^reports\/rounds\/live-canary\/answer\.json$/,
       /^reports\/evidence\/.*\/B\.json$/,
       /^reports\/hosts\/127\.0\.0\.1_\d+\/ledger\.jsonl$/,
       /^reports\/evidence\/live-canary\/account\.json$/,

@@ -5,6 +5,7 @@ import { Ledger, LedgerCorruptError, type LedgerEntry, type RowEntryLine } from 
 import { describeSpend, spendOf } from '../../helpers/harness/ledger/spend.ts';
 import { conclusionsFromLedger, endState } from '../../helpers/harness/evidence/end-state.ts';
 import { ledgerStatusLines } from '../../helpers/harness/ledger/ledger-report.ts';
+import { acquireRunLock, lockFileFor } from '../../helpers/harness/ledger/run-lock.ts';
 import { workspace } from '../support/harness-env.ts';
 import { fixtureRegistry } from '../support/fixture-registry.ts';
 
@@ -162,5 +163,24 @@ describe('Ledger | lines it refuses, naming the line and the field', () => {
     expect(error).toBeInstanceOf(LedgerCorruptError);
     expect((error as Error).message).toContain(`${file} line 2 is not a ledger entry (`);
     expect((error as Error).message).toContain(message);
+  });
+
+  it("shows the run's own lock as its own, and another run's as another's", () => {
+    const ws = workspace();
+    const ledger = new Ledger(join(ws.root, 'ledger.jsonl'));
+    writeFileSync(ledger.file, `${JSON.stringify({ ...base('A', 'r1'), stage: 'intent', payloadDigest: 'd' })}\n`);
+    const lock = acquireRunLock(ledger.file, 'r1');
+    try {
+      expect(ledgerStatusLines(ledger, fixtureRegistry).at(-1)).toBe('  locked by this run (round r1) until it ends');
+    } finally {
+      lock.release();
+    }
+    writeFileSync(
+      lockFileFor(ledger.file),
+      JSON.stringify({ pid: 1, host: 'ci-runner-7', round: 'r2', since: '2026-12-01T10:00:00.000Z' }),
+    );
+    expect(ledgerStatusLines(ledger, fixtureRegistry).at(-1)).toBe(
+      '  locked by another run: pid 1 on ci-runner-7, round r2, since 2026-12-01T10:00:00.000Z',
+    );
   });
 });

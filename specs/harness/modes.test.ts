@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { embeddedFiles } from '../../helpers/harness/evidence/report.ts';
+import { embeddedCalls, embeddedFiles } from '../../helpers/harness/sinks/single-file-report.ts';
 import { workspace } from '../support/harness-env.ts';
 import { FAMILIES } from '../../helpers/kling/families.ts';
 import { matrix } from '../support/matrix.ts';
@@ -41,15 +41,23 @@ describe('Harness | the commands a person runs', () => {
     const creates = JSON.parse(/Sandbox creates: (\{.*\})/.exec(out)?.[1] ?? '{}') as Record<string, number>;
     expect(creates).toEqual(Object.fromEntries(FAMILIES.map((f) => [f, defaultRound.filter((r) => r.family === f).length])));
     expect(out).toContain('**End state:** Non-Omni minimal no-model requests are viable');
-    expect(out).toMatch(/Report: .*allure-report\/index\.html/);
-    expect(existsSync(join(ws.reportsDir, 'allure-report', 'index.html'))).toBe(true);
+    // The console: progress lines as they are (no vitest "stdout | file > test" header), each row not run says
+    // why, and the round's summary is said once.
+    expect(out).not.toMatch(/^stdout \|/m);
+    for (const row of matrix.rows.filter((r) => !r.defaultRound)) expect(out).toContain(`[${row.id}] not run: row ${row.id} is `);
+    expect(out.match(/summary at /g)).toHaveLength(1);
+    const roundId = /Report of round (rehearse-\S+): /.exec(out)?.[1] ?? 'none';
+    const report = join(ws.reportsDir, 'rounds', roundId, 'report', 'index.html');
+    expect(out).toContain(`Report of round ${roundId}: ${report} (one file; open it in a browser)`);
+    expect(existsSync(report)).toBe(true);
     // The account before and after, on the console, in the summary and in the report (promises §12).
     expect(out).toMatch(/Account before the round:\n {2}Sandbox video pack: online, 1000 of 1000 left/);
     expect(out).toContain('Account after the round (remaining quantities lag by up to 12 hours):');
     expect(out).toMatch(/## Account\n\nBefore the round:\n\n- Sandbox video pack: online/);
-    const embedded = embeddedFiles(readFileSync(join(ws.reportsDir, 'allure-report', 'index.html'), 'utf8')).map((f) =>
-      f.content.toString('utf8'),
-    );
+    const html = readFileSync(report, 'utf8');
+    // Every file the page embeds is intact (a text scrub of the page once turned each JSON one into "[redacted-jwt]").
+    expect(embeddedFiles(html)).toHaveLength(embeddedCalls(html));
+    const embedded = embeddedFiles(html).map((f) => f.content.toString('utf8'));
     expect(embedded.some((text) => text.includes('**End state:**') && text.includes('## Account'))).toBe(true);
     expect(embedded.some((text) => text.includes('"before"') && text.includes('Sandbox video pack: online'))).toBe(true);
     expect(readdirSync(join(ws.reportsDir, 'rehearsal', 'recordings')).sort()).toEqual(defaultRound.map((r) => r.name).sort());
@@ -80,6 +88,17 @@ describe('Harness | the commands a person runs', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`Round replay-\\d{8}-\\d{6}: ${matrix.rows.length} row\\(s\\)`));
     expect(result.stdout).not.toContain('Target:');
+    // Replay says what it replays: nothing is created, and the recorded video is named by its size and digest.
+    expect(result.stdout).not.toContain('created task');
+    for (const row of matrix.rows)
+      // From the recordings the run replays: the committed ones, or RECORDINGS_DIR's in a scratch registry.
+      expect(result.stdout).toContain(
+        `[${row.id}] replaying ${join(process.env.RECORDINGS_DIR || 'recordings', row.name, 'cassette.har')}: nothing is created`,
+      );
+    expect(result.stdout).toMatch(/\] recorded result video: \d+ bytes, sha256 [0-9a-f]{64}/);
+    const summary = readFileSync(/summary at (\S+)/.exec(result.stdout)?.[1] ?? 'none', 'utf8');
+    expect(summary).toMatch(/\*\*Recorded spend \(this replay spent nothing\):\*\* \d+ units?/);
+    expect(summary).not.toMatch(/\d+ units\b.*\b1 units\b|\b1 units\b/);
   }, 120_000);
 
   it('a live run says where its creates go before the first one', () => {
@@ -109,8 +128,10 @@ describe('Harness | the commands a person runs', () => {
       KLING_ACCESS_KEY: 'ak-x',
       KLING_SECRET_KEY: 'sk-x',
     });
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('✗ APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B');
+    // One ✗ line per problem and exit 2: none of vitest's "No test files found", project listing or stack trace.
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(['✗ APPROVE_ROWS is empty: name the rows to spend on, e.g. APPROVE_ROWS=A,B']);
+    expect(result.stdout).not.toMatch(/No test files found|Unhandled Error|node_modules|❯/);
     expect(existsSync(join(ws.reportsDir, 'evidence'))).toBe(false);
   }, 60_000);
 });

@@ -89,7 +89,7 @@ describe('Harness | answers seen from the real API', () => {
       '  spent: 0 units, and unknown for 1 task (row B: no final_unit_deduction); outside the packs: quota 0.5, list price 0.7 (1 task) (sum of final_unit_deduction)',
     );
     expect(renderSummary({ id: 'r', dir: ws.root }, [outcome.evidence], { decisive: DECISIVE })).toContain(
-      '**Spend:** 0 units, and unknown for 1 task (row B: no final_unit_deduction)',
+      '**Spent in this run:** 0 units, and unknown for 1 task (row B: no final_unit_deduction)',
     );
 
     // The cassette holds no trace of the real id, and normalizes it as it does an 18-digit one.

@@ -129,7 +129,7 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
       expect.arrayContaining(['epic=Kling verification round', 'feature=POST /v1/videos/image2video', 'tag=verdict:tightened']),
     );
     expect(sink.events.find((e) => e.kind === 'displayName')).toMatchObject({
-      value: expect.stringContaining('— tightened (sandbox)') as string,
+      value: expect.stringContaining(' · tightened (sandbox)') as string,
     });
 
     const cassette = join(ws.recordingsDir, rowC.name);

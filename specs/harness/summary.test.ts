@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RowEvidence } from '../../helpers/harness/evidence/evidence.ts';
 import { conclusionsFromEvidence, conclusionsFromLedger, endState } from '../../helpers/harness/evidence/end-state.ts';
 import { Ledger } from '../../helpers/harness/ledger/ledger.ts';
-import { renderSummary, roundSpend } from '../../helpers/harness/evidence/summary.ts';
+import { renderSummary, roundSpend, spendStatement } from '../../helpers/harness/evidence/summary.ts';
 import { workspace } from '../support/harness-env.ts';
 import { join } from 'node:path';
 import { fixtureRegistry } from '../support/fixture-registry.ts';
@@ -101,7 +101,9 @@ describe('Harness | round summary', () => {
     ];
     expect(roundSpend(evidence)).toMatchObject({ units: 4.5, unknown: [] });
     const md = renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence, { decisive: DECISIVE });
-    expect(md).toContain('**Spend:** 4.5 units (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).');
+    expect(md).toContain(
+      '**Spent in this run:** 4.5 units (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).',
+    );
     expect(md).toContain('| B | `POST /v1/videos/text2video` | sandbox | policy-test | success | **tightened** | 3.5 |');
     expect(md).toContain('not live evidence');
   });
@@ -119,7 +121,21 @@ describe('Harness | round summary', () => {
     ];
     expect(roundSpend(evidence)).toMatchObject({ units: 1, unknown: [{ row: 'B', taskId: 't-b', value }] });
     expect(renderSummary({ id: 'r1', dir: '/tmp/r1' }, evidence, { decisive: DECISIVE })).toContain(
-      `**Spend:** 1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
+      `**Spent in this run:** 1 unit, and unknown for 1 task (row B: ${value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${value}'`})`,
     );
+  });
+
+  it('a replay shows recorded spend and says it spent nothing; a live run says what it spent; one unit is "1 unit"', () => {
+    const replayed = [row('A', 'success', { mode: 'replay', finalUnitDeduction: '1', taskId: 't-a', recordingProvenance: 'sandbox' })];
+    expect(spendStatement(replayed)).toEqual({
+      label: 'recorded spend (this replay spent nothing)',
+      figure: '1 unit (not billed: sandbox)',
+      line: 'Recorded spend (this replay spent nothing): 1 unit (sum of final_unit_deduction; sandbox and transcribed rows are not real spend).',
+    });
+    expect(renderSummary({ id: 'r1', dir: '/tmp/r1' }, replayed, { decisive: DECISIVE })).toContain(
+      '**Recorded spend (this replay spent nothing):** 1 unit (sum',
+    );
+    const live = [row('B', 'success', { finalUnitDeduction: '2', taskId: 't-b' }), row('C', 'success', { taskId: 't-c' })];
+    expect(spendStatement(live)).toMatchObject({ label: 'spent in this run', figure: '2 units, unknown for 1 task' });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from '../../helpers/kling/auth.ts';
-import { embeddedFiles } from '../../helpers/harness/evidence/report.ts';
+import { embeddedFiles } from '../../helpers/harness/sinks/single-file-report.ts';
 
 /**
  * What the secret canaries look for in everything a run left behind: the keys themselves, any JWT, any Bearer

@@ -6,6 +6,7 @@ import { createFetchContext } from '../../kling/http-context.ts';
 import { signingTokenSource } from '../sinks/signing.ts';
 import { KlingApiError } from '../../kling/errors.ts';
 import { scrubbedMessage } from '../sinks/scrubber.ts';
+import { unitsText } from '../ledger/spend.ts';
 
 /**
  * Know before you spend (promises §12): the free account check (kling-api §9a), once before a round's first create
@@ -112,11 +113,11 @@ function remainingWarnings(online: readonly PackLine[], exposure: Exposure): str
   const lag = 'the figure lags by up to 12 hours';
   if (exposure.units === undefined) {
     return [
-      `the online packs have ${remaining} units left (${lag}); the price of this round's ${exposure.creates} create(s) is not on record, so whether that covers them is unknown`,
+      `the online packs have ${unitsText(remaining)} left (${lag}); the price of this round's ${exposure.creates} create(s) is not on record, so whether that covers them is unknown`,
     ];
   }
   if (remaining < exposure.units) {
-    return [`the online packs have ${remaining} units left (${lag}), less than this round's most of ${exposure.units} units`];
+    return [`the online packs have ${unitsText(remaining)} left (${lag}), less than this round's most of ${unitsText(exposure.units)}`];
   }
   return [];
 }

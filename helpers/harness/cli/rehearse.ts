@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../../sandbox/server.ts';
+import type { SandboxOptions } from '../../sandbox/options.ts';
 import { rehearsalPaths } from '../config/run-target.ts';
-import { reportRun } from '../evidence/report.ts';
+import { reportRound } from '../evidence/report.ts';
 import { runRowsProject } from './run-rows.ts';
 import { say, sayLines } from '../sinks/terminal.ts';
 
@@ -26,27 +27,34 @@ export async function rehearse(options: {
   approveRows?: string;
   recordingsDir?: string;
   timeScale?: number;
+  /** What the sandbox does besides (a test's faults, refused prompt words); timing and time scale are the rehearsal's. */
+  sandbox?: Omit<SandboxOptions, 'timing' | 'timeScale'>;
+  /** Keep the round's console out of the caller's (a test that reads the report, not the console). */
+  quiet?: boolean;
 }): Promise<RehearsalResult> {
   const own = rehearsalPaths(options.reportsDir);
   const recordingsDir = options.recordingsDir ?? own.recordingsDir;
   rmSync(recordingsDir, { recursive: true, force: true });
   // Every rehearsal is a full round: its scratch ledger starts empty, so no row is closed from a previous one.
   rmSync(own.ledgerFile, { force: true });
-  const sandbox = await startSandbox({ timing: REHEARSAL_TIMING, timeScale: options.timeScale ?? 1 });
+  const sandbox = await startSandbox({ ...options.sandbox, timing: REHEARSAL_TIMING, timeScale: options.timeScale ?? 1 });
   const roundId = `rehearse-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
   say(`Sandbox on ${sandbox.url} (demo credentials; nothing here is billed)`);
   let exitCode: number;
   try {
-    exitCode = await runRowsProject({
-      HARNESS_MODE: 'rehearse',
-      KLING_BASE_URL: sandbox.url,
-      KLING_ACCESS_KEY: sandbox.credentials.accessKey,
-      KLING_SECRET_KEY: sandbox.credentials.secretKey,
-      APPROVE_ROWS: options.approveRows ?? '',
-      RECORDINGS_DIR: recordingsDir,
-      REPORTS_DIR: options.reportsDir,
-      ROUND_ID: roundId,
-    });
+    exitCode = await runRowsProject(
+      {
+        HARNESS_MODE: 'rehearse',
+        KLING_BASE_URL: sandbox.url,
+        KLING_ACCESS_KEY: sandbox.credentials.accessKey,
+        KLING_SECRET_KEY: sandbox.credentials.secretKey,
+        APPROVE_ROWS: options.approveRows ?? '',
+        RECORDINGS_DIR: recordingsDir,
+        REPORTS_DIR: options.reportsDir,
+        ROUND_ID: roundId,
+      },
+      options.quiet ? 'ignore' : 'inherit',
+    );
   } finally {
     await sandbox.stop();
   }
@@ -63,6 +71,6 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   say(`Sandbox creates: ${JSON.stringify(result.tasksCreated)}`);
   const summary = join(reportsDir, 'evidence', result.roundId, 'summary.md');
   if (existsSync(summary)) sayLines(['', ...readFileSync(summary, 'utf8').split('\n'), `Summary: ${summary}`]);
-  if (!reportRun(reportsDir, 'Kling verification round (sandbox rehearsal)')) process.exit(1);
+  if (!reportRound(reportsDir, result.roundId)) process.exit(1);
   process.exit(result.exitCode);
 }

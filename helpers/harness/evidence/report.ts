@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { writeTextFile } from '../sinks/scrubbed-files.ts';
-import { scrubText } from '../sinks/scrubber.ts';
+import { writeJsonFile, writeReportPage, writeTextFile } from '../sinks/scrubbed-files.ts';
+import { allureReportConfig, reportTitle } from '../vitest/allure-options.ts';
+import { readRoundAnswer, type RoundAnswer } from './round-answer.ts';
+import { roundAt, roundResultsDir, type Round } from './round.ts';
 import { complain, say } from '../sinks/terminal.ts';
 
 /**
@@ -28,30 +30,7 @@ export function remoteReferences(html: string): string[] {
   return [...found];
 }
 
-/** The single-file report embeds each data file as `d("path","<base64>")`: a plain grep of the page sees none of them. */
-const EMBEDDED = /d\("([^"\\]+)","([A-Za-z0-9+/=]*)"\)/g;
-
-/** Every embedded data file of a single-file report, decoded. */
-export function embeddedFiles(html: string): { path: string; content: Buffer }[] {
-  return [...html.matchAll(EMBEDDED)].map((m) => ({ path: m[1] ?? '', content: Buffer.from(m[2] ?? '', 'base64') }));
-}
-
-/**
- * The report is a sink like any other: each embedded text file (results, attachments, environment) is decoded,
- * scrubbed and encoded again. Binary files (a video, an image) hold no text to scrub: they were checked before
- * they were attached.
- */
-export function scrubReport(html: string): string {
-  return html.replace(EMBEDDED, (whole, path: string, data: string) => {
-    const bytes = Buffer.from(data, 'base64');
-    if (bytes.includes(0)) return whole;
-    const text = bytes.toString('utf8');
-    const scrubbed = scrubText(text);
-    return scrubbed === text ? whole : `d("${path}","${Buffer.from(scrubbed, 'utf8').toString('base64')}")`;
-  });
-}
-
-export function buildReport(options: { resultsDir: string; outDir: string; name: string }): string {
+export function buildReport(options: { resultsDir: string; outDir: string; name: string; config?: string }): string {
   if (!existsSync(options.resultsDir) || readdirSync(options.resultsDir).length === 0) {
     throw new Error(`no Allure results in ${options.resultsDir}: run the tests, a rehearsal or a live round first`);
   }
@@ -61,7 +40,19 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
   const run = spawnSync(
     process.execPath,
     // Grouped by verdict (tightened / unchanged / reopened / not run): each row's answer is seen at a glance.
-    [cli, 'awesome', options.resultsDir, '-o', options.outDir, '--single-file', '--group-by', 'verdict', '--name', options.name],
+    [
+      cli,
+      'awesome',
+      options.resultsDir,
+      '-o',
+      options.outDir,
+      '--single-file',
+      '--group-by',
+      'verdict',
+      '--name',
+      options.name,
+      ...(options.config ? ['--config', options.config] : []),
+    ],
     {
       encoding: 'utf8',
       env: { ...process.env, ALLURE_NO_ANALYTICS: 'true' },
@@ -70,10 +61,10 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
   if (run.status !== 0)
     throw new Error(`allure failed (exit ${String(run.status)}): ${(run.stderr || run.stdout).trim().split('\n').at(-1) ?? ''}`);
   const index = join(options.outDir, 'index.html');
-  const html = scrubReport(stripAnalytics(readFileSync(index, 'utf8')));
+  const html = stripAnalytics(readFileSync(index, 'utf8'));
   const remote = remoteReferences(html);
   if (remote.length > 0) throw new Error(`the report still references remote hosts: ${remote.join(', ')}`);
-  writeTextFile(index, html);
+  writeReportPage(index, html);
   // Allure writes its summaries next to the page; they are text too.
   for (const side of readdirSync(options.outDir).filter((f) => f.endsWith('.json'))) {
     const file = join(options.outDir, side);
@@ -82,11 +73,60 @@ export function buildReport(options: { resultsDir: string; outDir: string; name:
   return index;
 }
 
-/** Builds the report of the run in `reportsDir` and says where it is, or why not; true when it was built. */
-export function reportRun(reportsDir: string, name: string): boolean {
+/** Every round that finished (it has an answer), newest first. */
+export function finishedRounds(reportsDir: string): { round: Round; answer: RoundAnswer }[] {
+  const dir = join(reportsDir, 'rounds');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((id) => roundAt(reportsDir, id))
+    .flatMap((round) => {
+      const answer = readRoundAnswer(round);
+      return answer ? [{ round, answer }] : [];
+    })
+    .sort((a, b) => b.answer.finishedAt.localeCompare(a.answer.finishedAt));
+}
+
+/**
+ * The round a report is built for: the named one, or the newest round in which a row ran (a rerun that skipped
+ * every row is a round too, but it has no answer to show, so it does not hide the last one that had).
+ */
+export function roundToReport(reportsDir: string, named?: string): { round: Round; answer: RoundAnswer; note?: string } {
+  const rounds = finishedRounds(reportsDir);
+  if (named !== undefined) {
+    const found = rounds.find((r) => r.round.id === named);
+    if (found) return found;
+    throw new Error(
+      `no finished round '${named}' in ${join(reportsDir, 'rounds')} (rounds: ${rounds.map((r) => r.round.id).join(', ') || 'none'})`,
+    );
+  }
+  const ran = rounds.find((r) => r.answer.rowsRun > 0);
+  if (ran === undefined)
+    throw new Error(`no round in ${join(reportsDir, 'rounds')} ran a row yet: run a rehearsal, pnpm test:replay or a live round first`);
+  const newest = rounds[0];
+  return newest && newest.round.id !== ran.round.id
+    ? { ...ran, note: `round ${newest.round.id} ran no row; this is the last round that did` }
+    : ran;
+}
+
+/** Where a round's report is: one file in the round's folder. */
+export function roundReportFile(round: Round): string {
+  return join(round.dir, 'report', 'index.html');
+}
+
+/** Builds the report of a round (the last one that ran a row, or the named one) and says where it is, or why not. */
+export function reportRound(reportsDir: string, named?: string): boolean {
   try {
-    const index = buildReport({ resultsDir: join(reportsDir, 'allure-results'), outDir: join(reportsDir, 'allure-report'), name });
-    say(`Report: ${index} (one file; open it in a browser)`);
+    const { round, answer, note } = roundToReport(reportsDir, named);
+    const config = join(round.dir, 'allurerc.json');
+    writeJsonFile(config, allureReportConfig(answer));
+    const index = buildReport({
+      resultsDir: roundResultsDir(round),
+      outDir: dirname(roundReportFile(round)),
+      name: reportTitle(answer),
+      config,
+    });
+    if (note) say(`note: ${note}`);
+    say(`Report of round ${round.id}: ${index} (one file; open it in a browser)`);
     return true;
   } catch (error) {
     complain(`✗ report: ${error instanceof Error ? error.message : String(error)}`);

@@ -40,6 +40,11 @@ export function roundAt(reportsDir: string, id: string): Round {
   return { id, dir: join(reportsDir, 'rounds', id) };
 }
 
+/** Where a round's Allure results go: its rows' results (round-allure-reporter.ts) and its settings and globals. */
+export function roundResultsDir(round: Round): string {
+  return join(round.dir, 'allure-results');
+}
+
 /** The external_task_id a row's create carries: unique per row and round, so the task can be found again. */
 export function externalTaskIdFor(round: Round, row: RowId): string {
   return `${round.id}-${row}`;

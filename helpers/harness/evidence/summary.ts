@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RowEvidence } from './evidence.ts';
-import { addUp, describeSpend, type Spend } from '../ledger/spend.ts';
+import { addUp, describeSpend, unitsText, type Spend } from '../ledger/spend.ts';
 import { conclusionsFromEvidence, endState, type Conclusion, type DecisiveRows } from './end-state.ts';
 import type { Round } from './round.ts';
 import type { RowId } from '../rows/row.ts';
@@ -33,6 +33,31 @@ function spendNote(evidence: readonly RowEvidence[]): string {
   return notes.length === 0 ? '' : `; ${notes.join('; ')}`;
 }
 
+/** What a round spent, said as what it is: a replay spends nothing and shows what the recorded tasks deducted. */
+export interface SpendStatement {
+  /** "spent in this run" or "recorded spend (this replay spent nothing)". */
+  label: string;
+  /** "3 units", "1 unit, unknown for 1 task", with "(not billed: sandbox)" when no row ran against Kling. */
+  figure: string;
+  /** The whole sentence, every unknown task named: the summary's line. */
+  line: string;
+}
+
+export function spendStatement(evidence: readonly RowEvidence[]): SpendStatement {
+  const spend = roundSpend(evidence);
+  const replay = evidence.length > 0 && evidence.every((e) => e.mode === 'replay');
+  const label = replay ? 'recorded spend (this replay spent nothing)' : 'spent in this run';
+  const unknown = spend.unknown.length === 0 ? '' : `, unknown for ${spend.unknown.length} task${spend.unknown.length === 1 ? '' : 's'}`;
+  const billed = evidence.every((e) => e.recordingProvenance === 'sandbox' || e.recordingProvenance === 'transcribed')
+    ? ' (not billed: sandbox)'
+    : '';
+  return {
+    label,
+    figure: `${unitsText(spend.units)}${unknown}${billed}`,
+    line: `${label[0]?.toUpperCase() ?? ''}${label.slice(1)}: ${describeSpend(spend)} (sum of final_unit_deduction${spendNote(evidence)}).`,
+  };
+}
+
 export interface SummaryExtras {
   /** The rows whose answer decides the end state (the registry's). */
   decisive: DecisiveRows;
@@ -43,6 +68,11 @@ export interface SummaryExtras {
   account?: { before: readonly string[]; after: readonly string[] };
 }
 
+/** The end state over everything known: the ledger's conclusions when there is a ledger, else this round's rows. */
+export function roundEndState(evidence: readonly RowEvidence[], extras: SummaryExtras): string {
+  return endState(extras.decisive, extras.conclusions ?? conclusionsFromEvidence(evidence));
+}
+
 export function renderSummary(round: Round, evidence: readonly RowEvidence[], extras: SummaryExtras): string {
   const sandbox = evidence.some((e) => e.recordingProvenance !== 'live');
   const ledgerLines = extras.ledgerLines ?? [];
@@ -50,9 +80,9 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], ex
   const lines = [
     `# Round ${round.id}`,
     '',
-    `**End state:** ${endState(extras.decisive, extras.conclusions ?? conclusionsFromEvidence(evidence))}`,
+    `**End state:** ${roundEndState(evidence, extras)}`,
     '',
-    `**Spend:** ${describeSpend(roundSpend(evidence))} (sum of final_unit_deduction${spendNote(evidence)}).`,
+    `**${spendStatement(evidence).line.replace(': ', ':** ')}`,
     '',
     '| Row | Endpoint | Recording | Payload | Classification | Verdict | Units | Reason |',
     '|---|---|---|---|---|---|---|---|',

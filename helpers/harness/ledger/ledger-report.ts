@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { conclusionsFromLedger, endState } from '../evidence/end-state.ts';
 import { Ledger, linesOf, type LedgerEntry, type RowEntryLine } from './ledger.ts';
 import { describeSpend, spendOf } from './spend.ts';
@@ -37,6 +38,15 @@ export function rowStatuses(ledger: Ledger, registry: Registry, entries: readonl
   });
 }
 
+/** The rows the ledger holds closed, with the task that closed each and the day. */
+export function closedRows(ledger: Ledger, registry: Registry): { row: string; taskId: string; on: string }[] {
+  const entries = ledger.entries();
+  return registry.liveRows.flatMap((r) => {
+    const state = ledger.rowState(r.id, entries);
+    return state.status === 'closed' ? [{ row: r.id, taskId: state.taskId, on: state.closedAt.slice(0, 10) }] : [];
+  });
+}
+
 /**
  * "2 creates sent (1 refused); 1 never left (ECONNREFUSED at 127.0.0.1:9)": a request that never reached a server
  * is not a create sent, and a refusal (a 401, a 1201) made no task: it is an attempt, not spend.
@@ -63,6 +73,13 @@ function unlistedRows(entries: readonly LedgerEntry[], registry: Registry): stri
   );
 }
 
+/** Who holds the ledger's lock: this very process (the run printing it) is not "someone else". */
+function lockLine(holder: NonNullable<ReturnType<typeof readHolder>>): string {
+  return holder.pid === process.pid && holder.host === hostname()
+    ? `  locked by this run (round ${holder.round}) until it ends`
+    : `  locked by another run: pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`;
+}
+
 export function ledgerStatusLines(ledger: Ledger, registry: Registry): string[] {
   if (!existsSync(ledger.file)) return [`Ledger ${ledger.file}: empty (nothing spent, every row open)`];
   const holder = readHolder(lockFileFor(ledger.file));
@@ -74,7 +91,7 @@ export function ledgerStatusLines(ledger: Ledger, registry: Registry): string[] 
     ...unlistedRows(entries, registry),
     `  spent: ${describeSpend(spendOf(entries))} (sum of final_unit_deduction)`,
     `  end state: ${endState(registry.decisiveRows, conclusionsFromLedger(ledger, registry.decisiveRows, entries))}`,
-    ...(holder ? [`  locked by pid ${holder.pid} on ${holder.host}, round ${holder.round}, since ${holder.since}`] : []),
+    ...(holder ? [lockLine(holder)] : []),
   ];
 }
 

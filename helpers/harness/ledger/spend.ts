@@ -79,9 +79,14 @@ function why(d: Deduction): string {
   return d.value === undefined ? 'no final_unit_deduction' : `unreadable final_unit_deduction '${d.value}'`;
 }
 
+/** "1 unit", "0 units", "3.5 units". */
+export function unitsText(units: number): string {
+  return `${units} unit${units === 1 ? '' : 's'}`;
+}
+
 /** "4 units" or "4 units, and unknown for 1 task (row B: no final_unit_deduction)", and any balance spend. */
 export function describeSpend(spend: Spend): string {
-  const known = `${spend.units} unit${spend.units === 1 ? '' : 's'}`;
+  const known = unitsText(spend.units);
   const unknown =
     spend.unknown.length === 0
       ? ''

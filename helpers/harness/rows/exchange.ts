@@ -77,6 +77,7 @@ export async function exchange(input: ExchangeInput): Promise<Exchanged> {
     har: input.har,
   });
   const sleep = env.sleep ?? mode.sleep;
+  const replaying = mode.cassette === 'replay';
   const client = new KlingClient({
     baseUrl: mode.baseUrl(config),
     token: mode.token(config),
@@ -135,7 +136,11 @@ export async function exchange(input: ExchangeInput): Promise<Exchanged> {
       created = answer;
       drift.push(...answer.drift);
       taskId = answer.value.task_id;
-      log(`[${row.id}] created task ${taskId}; waiting for it (each status change is shown)`);
+      log(
+        replaying
+          ? `[${row.id}] replaying ${join(input.cassetteDir, 'cassette.har')}: nothing is created`
+          : `[${row.id}] created task ${taskId}; waiting for it (each status change is shown)`,
+      );
     }
     stage = 'poll';
     let polls = 0;
@@ -153,7 +158,12 @@ export async function exchange(input: ExchangeInput): Promise<Exchanged> {
         sleep,
         now: mode.now,
         ...(env.pollSchedule ? { schedule: env.pollSchedule } : {}),
-        onStatus: (c) => log(`[${row.id}] task ${c.taskId}: ${c.from ?? 'created'} → ${c.to} after ${Math.round(c.elapsedMs / 1000)} s`),
+        onStatus: (c) =>
+          log(
+            replaying
+              ? `[${row.id}] recorded status: ${c.from ?? 'created'} → ${c.to}`
+              : `[${row.id}] task ${c.taskId}: ${c.from ?? 'created'} → ${c.to} after ${Math.round(c.elapsedMs / 1000)} s`,
+          ),
       },
     );
     finalTask = polled.final.value;
@@ -162,7 +172,17 @@ export async function exchange(input: ExchangeInput): Promise<Exchanged> {
     if (finalTask.task_status === 'succeed' && videoUrl !== undefined) {
       stage = 'download';
       download = await sink.step('download', async () => {
-        if (mode.cassette === 'replay') return recordedDownload(row, input.meta);
+        if (replaying) {
+          // Nothing is downloaded in replay: what the report can show is what the recording says the video was.
+          const recorded = recordedDownload(row, input.meta);
+          await sink.attach(
+            'recorded result video',
+            `${recorded.bytes} bytes, sha256 ${recorded.sha256} (not downloaded in replay)`,
+            'text/plain',
+          );
+          log(`[${row.id}] recorded result video: ${recorded.bytes} bytes, sha256 ${recorded.sha256}`);
+          return recorded;
+        }
         // Outside the recorder: streamed to disk in constant memory, refused if it is not a video or quotes a secret.
         const saved = await downloadToFile(videoUrl, join(evidenceDir(config.reportsDir, round), row.id, 'result.mp4'), {
           sleep,

@@ -10,17 +10,28 @@ import type { RegistryRow } from './registry.ts';
 
 export const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+/** A row's title as the report shows it: the viewer drops the spaces around an em dash ("text2video—scaffold"). */
+const shown = (row: RegistryRow) => `${row.id} · ${row.title.replaceAll(' — ', ': ')}`;
+
 /** Labels every row carries, run or not. */
 export async function openRow(sink: EvidenceSink, row: RegistryRow): Promise<void> {
   await sink.label('epic', 'Kling verification round');
-  await sink.label('story', `${row.id} · ${row.title}`);
+  await sink.label('story', shown(row));
   await sink.parameter('row', row.id);
 }
 
-/** A row that did not run still shows in the report, under "not run", with its reason. */
+/** The label a row's result carries its classification in: the report's categories match it (allure-options.ts). */
+export const CLASS_LABEL = 'class';
+
+/**
+ * A row that did not run still shows in the report, under "not run", with its reason in the title, the body and
+ * an attachment (a result with none shows the viewer's untranslated "no-attachments-results").
+ */
 export async function notRun(sink: EvidenceSink, row: RegistryRow, reason: string): Promise<void> {
   await sink.label('verdict', 'not run');
-  await sink.displayName(`${row.id} · ${row.title} — not run: ${reason}`);
+  await sink.description(`**Not run:** ${reason}\n\n**Purpose:** ${row.purpose}`);
+  await sink.step(`not run: ${reason}`, () => sink.attach('why not run', reason, 'text/plain'));
+  await sink.displayName(`${shown(row)} · not run: ${reason}`);
 }
 
 const field = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? body[name] : 'omitted');
@@ -59,7 +70,9 @@ export async function showConclusion(sink: EvidenceSink, row: RegistryRow, evide
   );
   if (drift.length > 0) await sink.attach('response drift', json(drift), 'application/json');
   await sink.label('verdict', verdict);
+  await sink.label(CLASS_LABEL, classification);
   await sink.label('tag', `verdict:${verdict}`);
+  await sink.label('tag', `class:${classification}`);
   await sink.label('tag', `recording:${recordingProvenance}`);
-  await sink.displayName(`${row.id} · ${row.title} — ${verdict}${conclusive ? '' : ', inconclusive'} (${recordingProvenance})`);
+  await sink.displayName(`${shown(row)} · ${verdict}${conclusive ? '' : ', inconclusive'} (${recordingProvenance})`);
 }

@@ -111,6 +111,7 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
   const emit = env.log ?? say;
   const log = (line: string) => emit(forTerminal(line));
   const skipped = async (reason: string): Promise<RowOutcome> => {
+    log(`[${row.id}] not run: ${reason}`);
     await notRun(sink, row, reason);
     return { status: 'skipped', reason };
   };
@@ -161,6 +162,7 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
   const evidence = evidenceOf(row, env, facts, done, conclusion);
   const evidenceFile = writeEvidence(evidenceDir(config.reportsDir, round), evidence);
   await showConclusion(sink, row, evidence);
+  log(`[${row.id}] ${evidence.verdict}${evidence.conclusive ? '' : ' (inconclusive)'} — ${evidence.classification}: ${evidence.reason}`);
 
   if (mode.cassette === 'replay') assertReplayedAsRecorded(row, done?.session, meta, evidence);
   else if (checked.ok) keepRecording(row, env, cassetteDir, evidence, exchanged);

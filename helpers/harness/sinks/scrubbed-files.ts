@@ -1,6 +1,7 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scrubJson, scrubText } from './scrubber.ts';
+import { scrubReportPage } from './single-file-report.ts';
 
 /**
  * The only module that writes the harness's text files (cassettes, meta, evidence, summaries, the journal and
@@ -12,6 +13,13 @@ import { scrubJson, scrubText } from './scrubber.ts';
 export function writeTextFile(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, scrubText(text));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** A single-file report page: its embedded files scrubbed decoded, never its base64 as text (single-file-report.ts). */
+export function writeReportPage(file: string, html: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, scrubReportPage(html));
   renameSync(`${file}.tmp`, file);
 }
 

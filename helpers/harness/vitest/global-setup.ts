@@ -5,18 +5,20 @@ import { conclusionsFromLedger } from '../evidence/end-state.ts';
 import { evidenceDir, readEvidence } from '../evidence/evidence.ts';
 import { attachToRound } from '../evidence/evidence-sink.ts';
 import { Ledger, LedgerCorruptError } from '../ledger/ledger.ts';
-import { ledgerStatusLines } from '../ledger/ledger-report.ts';
+import { closedRows, ledgerStatusLines } from '../ledger/ledger-report.ts';
 import { loadDotenvForLive } from '../config/load-env.ts';
 import { describeChanges, digestsOf } from '../cassettes/recording-changes.ts';
 import { AccountRefusal, openRoundAccount, type RoundAccount } from '../account/round-account.ts';
-import { newRoundId, roundAt, type Round } from '../evidence/round.ts';
+import { newRoundId, roundAt, roundResultsDir, type Round } from '../evidence/round.ts';
 import { ConfigError, parseRunConfig, type RunConfig } from '../config/run-config.ts';
 import { RunLockedError, acquireRunLock } from '../ledger/run-lock.ts';
 import { writeJsonFile } from '../sinks/scrubbed-files.ts';
-import { writeSummary } from '../evidence/summary.ts';
+import { roundEndState, spendStatement, writeSummary } from '../evidence/summary.ts';
+import { headlineOf, rowAnswers, writeRoundAnswer } from '../evidence/round-answer.ts';
 import { loadRegistry, RegistryError, type Registry } from '../rows/registry.ts';
-import { writeAllureSettings } from './allure-options.ts';
-import { complain, forTerminal, say, sayLines } from '../sinks/terminal.ts';
+import { writeAllureEnvironment } from './allure-options.ts';
+import { ROWS_PROJECT } from './rows-project.ts';
+import { complain, say, sayLines } from '../sinks/terminal.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,11 +28,17 @@ declare module 'vitest' {
   }
 }
 
-/** The run stops here, before any request: each problem one line on stderr, and one error for vitest. */
+/** Exit code of a run refused before any request (a row that ran and failed exits 1, as vitest does). */
+export const REFUSED_EXIT = 2;
+
+/**
+ * The run stops here, before any request: each problem one line on stderr, then the process ends. Throwing
+ * instead would have vitest add "No test files found", a project listing and a stack trace through its own code,
+ * none of which is the problem.
+ */
 function refuse(problems: readonly string[]): never {
   for (const problem of problems) complain(`✗ ${problem}`);
-  // What vitest prints of this error is the first problem again: made one safe line like every other.
-  throw new Error(forTerminal(`the run is refused before any request: ${problems[0] ?? ''}`));
+  process.exit(REFUSED_EXIT);
 }
 
 async function readConfig(): Promise<{ config: RunConfig; registry: Registry }> {
@@ -85,6 +93,13 @@ function targetLine(config: RunConfig): string {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { config, registry } = await readConfig();
   const round = roundAt(config.reportsDir, config.roundId ?? newRoundId(config.mode));
+  if (project.name !== ROWS_PROJECT) {
+    // Another project with the matrix's setup (the benchmark's floor): the same configuration, and no round of
+    // its own: a second round opened in the same second would share the first's folders and say its summary again.
+    project.provide('round', round);
+    project.provide('config', config);
+    return () => Promise.resolve();
+  }
   const opened = config.ledgerFile === undefined ? undefined : openLedger(config.ledgerFile, round);
   if (opened) sayLines(ledgerStatusLines(opened.ledger, registry));
   let account: RoundAccount | undefined;
@@ -102,9 +117,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const recordingsBefore = config.mode === 'replay' ? undefined : digestsOf(config.recordingsDir);
   project.provide('round', round);
   project.provide('config', config);
-  const resultsDir = join(config.reportsDir, 'allure-results');
+  const resultsDir = roundResultsDir(round);
   rmSync(resultsDir, { recursive: true, force: true });
-  writeAllureSettings(resultsDir, config, registry);
+  writeAllureEnvironment(resultsDir, config, registry);
 
   const rankOf = (id: string) => registry.rows.findIndex((r) => r.id === id);
   return async () => {
@@ -112,31 +127,50 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const after = account ? await account.after() : undefined;
     opened?.release();
     const evidence = readEvidence(dir).sort((a, b) => rankOf(a.row) - rankOf(b.row));
-    if (account && after) {
-      writeJsonFile(join(dir, 'account.json'), { before: account.before, beforeLines: account.lines, afterLines: after });
-      sayLines(['Account after the round (remaining quantities lag by up to 12 hours):', ...after.map((l) => `  ${l}`)]);
+    const accountLines = account && after ? { before: account.lines, after } : undefined;
+    if (account && accountLines) {
+      writeJsonFile(join(dir, 'account.json'), { before: account.before, beforeLines: account.lines, afterLines: accountLines.after });
+      sayLines(['Account after the round (remaining quantities lag by up to 12 hours):', ...accountLines.after.map((l) => `  ${l}`)]);
     }
     if (recordingsBefore) say(describeChanges(config.recordingsDir, recordingsBefore, digestsOf(config.recordingsDir)));
-    if (evidence.length === 0) return;
     const ledger = opened?.ledger;
-    const decisive = registry.decisiveRows;
-    const file = writeSummary(dir, round, evidence, {
-      decisive,
-      ...(ledger ? { conclusions: conclusionsFromLedger(ledger, decisive), ledgerLines: ledgerStatusLines(ledger, registry) } : {}),
-      ...(account && after ? { account: { before: account.lines, after } } : {}),
+    const extras = {
+      decisive: registry.decisiveRows,
+      ...(ledger
+        ? { conclusions: conclusionsFromLedger(ledger, registry.decisiveRows), ledgerLines: ledgerStatusLines(ledger, registry) }
+        : {}),
+      ...(accountLines ? { account: accountLines } : {}),
+    };
+    const endState = roundEndState(evidence, extras);
+    writeRoundAnswer(round, {
+      round: round.id,
+      mode: config.mode,
+      finishedAt: new Date().toISOString(),
+      rowsRun: evidence.length,
+      headline: headlineOf(endState),
+      endState,
+      spend: spendStatement(evidence),
+      account: accountLines,
+      rows: rowAnswers(evidence),
+      closed: ledger ? closedRows(ledger, registry) : undefined,
     });
+    if (evidence.length === 0) {
+      say(`Round ${round.id}: no row ran (each row above says why); nothing to report`);
+      return;
+    }
+    const file = writeSummary(dir, round, evidence, extras);
     attachToRound(resultsDir, [
       { name: `Round ${round.id}: summary`, content: readFileSync(file, 'utf8'), contentType: 'text/markdown' },
-      ...(account && after
+      ...(accountLines
         ? [
             {
               name: 'Account before and after the round',
-              content: JSON.stringify({ before: account.lines, after }, null, 2),
+              content: JSON.stringify(accountLines, null, 2),
               contentType: 'application/json' as const,
             },
           ]
         : []),
     ]);
-    sayLines(['', `Round ${round.id}: ${evidence.length} row(s); summary at ${file}`]);
+    say(`Round ${round.id}: ${evidence.length} row(s); summary at ${file}`);
   };
 }

@@ -12,8 +12,20 @@ import { forTerminal } from '../sinks/terminal.ts';
  * How a row maps to a test status (the verdict itself is in the title and the `verdict:` tag):
  * - replay: passed when the cassette reproduced its recorded verdict; failed on any drift;
  * - live/rehearse: passed when the row got a conclusive answer; failed, with the class in brackets, when it did
- *   not; skipped, with the reason, when it was not approved, is replay-only, or the round had stopped.
+ *   not; skipped, with the reason, when it was not approved, is replay-only, or the round had stopped;
+ * - any mode: broken, "[harness-error]", when the harness itself threw.
  */
+
+/**
+ * A row's inconclusive answer as a failed check: named as an assertion (Allure reads the name: "failed", not
+ * "broken"), with no stack, so vitest prints the one line and no code frame of this file, which is not the problem.
+ */
+function failRow(message: string): never {
+  const error = new Error(message);
+  error.name = 'AssertionError';
+  error.stack = `${error.name}: ${message}`;
+  throw error;
+}
 
 const file = expect.getState().testPath;
 if (file === undefined) throw new RegistryError('register-row.ts runs as a setup file of the rows project only');
@@ -31,8 +43,9 @@ describe(`Row ${row.id} | ${row.title}`, () => {
         outcome = await runRow(row, { config, round, journal: new RoundJournal(round), sink: allureSink });
       } catch (error) {
         // What vitest prints and the report records: a plain error, its text scrubbed and made one safe line,
-        // carrying none of the fields (a server's message, a request id) the original held.
-        throw new Error(forTerminal(scrubbedMessage(error)));
+        // carrying none of the fields (a server's message, a request id) the original held. A thrown error is
+        // the harness's own failure: "broken" in the report, under the harness-error category.
+        throw new Error(forTerminal(`[harness-error] row ${row.id}: ${scrubbedMessage(error)}`));
       }
       if (outcome.status === 'skipped') {
         ctx.skip(forTerminal(outcome.reason));
@@ -40,7 +53,9 @@ describe(`Row ${row.id} | ${row.title}`, () => {
       }
       const { evidence } = outcome;
       if (config.mode !== 'replay' && !evidence.conclusive) {
-        throw new Error(
+        // An answer that does not conclude the row is a failed check, not a broken harness: "failed" in the
+        // report, under its class's category (allure-options.ts).
+        failRow(
           forTerminal(`[${evidence.classification}] row ${row.id}: ${evidence.reason}${evidence.advice ? ` — ${evidence.advice}` : ''}`),
         );
       }
