@@ -39,8 +39,11 @@ export function rowStatuses(ledger: Ledger, registry: Registry, entries: readonl
 }
 
 /** The rows the ledger holds closed, with the task that closed each and the day. */
-export function closedRows(ledger: Ledger, registry: Registry): { row: string; taskId: string; on: string }[] {
-  const entries = ledger.entries();
+export function closedRows(
+  ledger: Ledger,
+  registry: Registry,
+  entries: readonly LedgerEntry[] = ledger.entries(),
+): { row: string; taskId: string; on: string }[] {
   return registry.liveRows.flatMap((r) => {
     const state = ledger.rowState(r.id, entries);
     return state.status === 'closed' ? [{ row: r.id, taskId: state.taskId, on: state.closedAt.slice(0, 10) }] : [];

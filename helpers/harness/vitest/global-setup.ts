@@ -134,10 +134,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     if (recordingsBefore) say(describeChanges(config.recordingsDir, recordingsBefore, digestsOf(config.recordingsDir)));
     const ledger = opened?.ledger;
+    // Read once: the end state and the closed rows are about the same entries.
+    const entries = ledger?.entries();
     const extras = {
       decisive: registry.decisiveRows,
       ...(ledger
-        ? { conclusions: conclusionsFromLedger(ledger, registry.decisiveRows), ledgerLines: ledgerStatusLines(ledger, registry) }
+        ? { conclusions: conclusionsFromLedger(ledger, registry.decisiveRows, entries), ledgerLines: ledgerStatusLines(ledger, registry) }
         : {}),
       ...(accountLines ? { account: accountLines } : {}),
     };
@@ -152,7 +154,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       spend: spendStatement(evidence),
       account: accountLines,
       rows: rowAnswers(evidence),
-      closed: ledger ? closedRows(ledger, registry) : undefined,
+      closed: ledger && entries ? closedRows(ledger, registry, entries) : undefined,
     });
     if (evidence.length === 0) {
       say(`Round ${round.id}: no row ran (each row above says why); nothing to report`);
