@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport, remoteReferences, stripAnalytics } from '../../helpers/harness/evidence/report.ts';
+import { embeddedCalls, embeddedFiles } from '../../helpers/harness/sinks/single-file-report.ts';
+import { registerSecret } from '../../helpers/harness/sinks/scrubber.ts';
 import { knownGoodPng } from '../support/images.ts';
 
 const GTAG = `<body>
@@ -74,4 +76,28 @@ describe('Harness | report', () => {
       `no Allure results in ${empty}: run the tests, a rehearsal or a live round first`,
     );
   });
+
+  it('scrubs what a result holds even when it reached the results folder unscrubbed, and keeps every embedded file readable', () => {
+    const secret = 'sk-report-canary-7Q2fXw9LmZ';
+    registerSecret(secret);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhay1yZXBvcnQifQ.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+    const dir = resultsWithAttachments();
+    writeFileSync(join(dir, 'quoted-attachment.txt'), `the server said: ${secret} and Bearer ${jwt}`);
+    const result = readdirSync(dir).find((f) => f.endsWith('-result.json')) ?? 'none';
+    const parsed = JSON.parse(readFileSync(join(dir, result), 'utf8')) as { attachments: unknown[]; statusDetails?: unknown };
+    parsed.attachments.push({ name: `quoted ${secret}`, source: 'quoted-attachment.txt', type: 'text/plain' });
+    parsed.statusDetails = { message: `failed with ${jwt}` };
+    writeFileSync(join(dir, result), JSON.stringify(parsed));
+
+    const index = buildReport({ resultsDir: dir, outDir: join(mkdtempSync(join(tmpdir(), 'allure-report-')), 'report'), name: 'r' });
+    const html = readFileSync(index, 'utf8');
+    const files = embeddedFiles(html);
+    expect(files).toHaveLength(embeddedCalls(html));
+    const texts = [html, ...files.map((f) => f.content.toString('utf8'))];
+    expect(texts.filter((t) => t.includes(secret) || t.includes(jwt))).toEqual([]);
+    // Scrubbed, not dropped: the attachment is still there, its secret replaced.
+    expect(files.some((f) => f.content.toString('utf8').startsWith('the server said: '))).toBe(true);
+    // The video is embedded byte for byte: a binary file is not text to scrub.
+    expect(files.some((f) => f.content.equals(readFileSync('helpers/sandbox/fixtures/result.mp4')))).toBe(true);
+  }, 60_000);
 });

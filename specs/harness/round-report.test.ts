@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { embeddedCalls, embeddedFiles } from '../../helpers/harness/sinks/single
 import { workspace } from '../support/harness-env.ts';
 import { matrix } from '../support/matrix.ts';
 import { notCi } from '../support/not-ci.ts';
+import { runNode } from '../support/child-run.ts';
 
 function answer(round: string, finishedAt: string, extra: Partial<RoundAnswer> = {}): RoundAnswer {
   return {
@@ -140,13 +140,14 @@ describe('Harness | the round report', () => {
     expect(variables).toContain('1 unit, unknown for 1 task');
   }, 60_000);
 
-  it("a run of the rows with another project keeps one round, of the rows' results only, and says its summary once", () => {
+  it("a run of the rows with another project keeps one round, of the rows' results only, and says its summary once", async () => {
     const ws = workspace();
     // The floor is a project with the matrix's own setup and a test that is not a row: the harness's own tests.
-    const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows', '--project', 'floor'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...notCi(), HARNESS_MODE: 'replay', RECORDINGS_DIR: '', REPORTS_DIR: ws.reportsDir },
+    const run = await runNode(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows', '--project', 'floor'], {
+      ...notCi(),
+      HARNESS_MODE: 'replay',
+      RECORDINGS_DIR: '',
+      REPORTS_DIR: ws.reportsDir,
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.match(/summary at /g)).toHaveLength(1);

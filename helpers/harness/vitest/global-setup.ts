@@ -29,7 +29,7 @@ declare module 'vitest' {
 }
 
 /** Exit code of a run refused before any request (a row that ran and failed exits 1, as vitest does). */
-export const REFUSED_EXIT = 2;
+const REFUSED_EXIT = 2;
 
 /**
  * The run stops here, before any request: each problem one line on stderr, then the process ends. Throwing
