@@ -29,11 +29,26 @@ export const MODEL_POLICY = {
   },
 } as const satisfies Record<Family, FamilyPolicy>;
 
+/**
+ * Where each family's "model omitted" answer stands (the plan's end state): provisional until a live row of the
+ * round settles it, then verified with the task that did, or refused (the family stays caller-explicit).
+ * `pnpm policy:propose` prints the change the ledger's verdicts justify, as a diff of this file; it edits nothing.
+ */
+export const OMITTED_MODEL_STATUS: Readonly<Partial<Record<Family, OmittedModelStatus>>> = {
+  text2video: { status: 'provisional' },
+  image2video: { status: 'provisional' },
+};
+
+export type OmittedModelStatus =
+  | { status: 'provisional' }
+  | { status: 'verified'; round: string; taskId: string; closed: string }
+  | { status: 'refused'; round: string; reason: string };
+
 /** A family that is legacy as a whole: every request needs the `legacyRoute` approval (the plan, row D). */
 export const LEGACY_ROUTES: ReadonlySet<Family> = new Set<Family>(['multi-image2video']);
 
 /** kling-api §3a: Omni is the one family whose server-side default mode is `pro`. */
-const SERVER_DEFAULT_MODE: Readonly<Record<Family, 'std' | 'pro'>> = {
+export const SERVER_DEFAULT_MODE: Readonly<Record<Family, 'std' | 'pro'>> = {
   'omni-video': 'pro',
   text2video: 'std',
   image2video: 'std',

@@ -1,3 +1,4 @@
+import { approvedLive } from '../support/approved-plan.ts';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,16 +32,19 @@ describe('Faults | a 1 GB result', () => {
     servers.sandbox = sandbox;
     const ws = workspace();
     try {
-      const run = await runNode(['--import', 'tsx', 'specs/support/run-row-child.ts'], {
-        ...notCi(),
-        HARNESS_MODE: 'live',
-        APPROVE_ROWS: 'B',
-        KLING_BASE_URL: sandbox.url,
-        KLING_ACCESS_KEY: sandbox.credentials.accessKey,
-        KLING_SECRET_KEY: sandbox.credentials.secretKey,
-        REPORTS_DIR: ws.reportsDir,
-        ROUND_ID: 'large-result',
-      });
+      const run = await runNode(
+        ['--import', 'tsx', 'specs/support/run-row-child.ts'],
+        approvedLive({
+          ...notCi(),
+          HARNESS_MODE: 'live',
+          APPROVE_ROWS: 'B',
+          KLING_BASE_URL: sandbox.url,
+          KLING_ACCESS_KEY: sandbox.credentials.accessKey,
+          KLING_SECRET_KEY: sandbox.credentials.secretKey,
+          REPORTS_DIR: ws.reportsDir,
+          ROUND_ID: 'large-result',
+        }),
+      );
       expect(run.status, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { classification: string; peakRssGrowthBytes: number };
       expect(result.classification).toBe('success');

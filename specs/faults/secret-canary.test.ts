@@ -30,10 +30,15 @@ function writeTextFileForTest(file: string, text: string): void {
 
 const servers = serversStoppedAfterEach();
 
+/** What a live run of the next-round rows needs from the operator (row-inputs.ts); the sandbox fetches nothing. */
+const NEXT_ROUND_INPUTS = { OMNI_REFERENCE_VIDEO_URL: 'https://cdn.example.test/clips/previous-shot.mp4', OMNI_ELEMENT_IDS: '1001' };
+
 /** `pnpm test:live` for the given rows against the sandbox, its report built; the run's outputs, for scanning. */
-async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string) {
+async function liveRun(sb: Sandbox, ws: ReturnType<typeof workspace>, approve: string, round: string, inputs: Record<string, string> = {}) {
   // Asynchronous: the sandbox answers from this process, whose event loop must keep running meanwhile.
-  const run = await runRows(liveEnv({ url: sb.url, credentials: CANARY }, ws.reportsDir, { APPROVE_ROWS: approve, ROUND_ID: round }));
+  const run = await runRows(
+    liveEnv({ url: sb.url, credentials: CANARY }, ws.reportsDir, { APPROVE_ROWS: approve, ROUND_ID: round, ...inputs }),
+  );
   // The round's own report, built the way `pnpm report <round>` builds it (its title and panel from answer.json).
   expect(reportRound(ws.reportsDir, round)).toBe(true);
   return run;
@@ -52,8 +57,14 @@ describe('Faults | secret canary', () => {
     servers.sandbox = sandbox;
     const ws = workspace();
     const rows = matrix.liveRows;
-    const run = await liveRun(sandbox, ws, rows.map((r) => r.id).join(','), 'live-canary');
+    // Next-round rows are never approved beside the default round's: they run in a round of their own.
+    const alone = rows.filter((r) => r.approvedAlone !== undefined);
+    const current = rows.filter((r) => r.approvedAlone === undefined);
+    const run = await liveRun(sandbox, ws, current.map((r) => r.id).join(','), 'live-canary');
     expect(run.status, run.stderr).toBe(0);
+    const next =
+      alone.length === 0 ? undefined : await liveRun(sandbox, ws, alone.map((r) => r.id).join(','), 'live-canary-next', NEXT_ROUND_INPUTS);
+    expect(next?.status ?? 0, next?.stderr).toBe(0);
     expect(sandbox.state.tasksCreated).toEqual(Object.fromEntries(FAMILIES.map((f) => [f, rows.filter((r) => r.family === f).length])));
 
     const written = filesUnder(ws.root).map((f) => f.slice(ws.root.length + 1));
@@ -72,7 +83,10 @@ describe('Faults | secret canary', () => {
         `${String(expected)} among ${written.join(', ')}`,
       ).toBe(true);
     }
-    const { scanned, hits } = scanForSecrets(ws.root, CANARY, { stdout: run.stdout, stderr: run.stderr });
+    const { scanned, hits } = scanForSecrets(ws.root, CANARY, {
+      stdout: run.stdout + (next?.stdout ?? ''),
+      stderr: run.stderr + (next?.stderr ?? ''),
+    });
     recordFigure({ kind: 'secret-scan', name: 'live run with canary keys', filesScanned: scanned, hits: hits.length });
     expect(hits).toEqual([]);
   }, 200_000);

@@ -1,3 +1,4 @@
+import { ageText } from '../../helpers/harness/evidence/evidence-age.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -340,7 +341,7 @@ describe('Ledger | integrity and the run lock', () => {
     });
     expect(ledgerStatusLines(ledger, fixtureRegistry)).toEqual([
       `Ledger ${ledger.file}:`,
-      '  A: closed on 2026-11-24, task 860000000000000001 (1 create sent)',
+      `  A: closed on 2026-11-24 (${ageText(at)}), task 860000000000000001 (1 create sent)`,
       '  B: pending: outcome unknown for external_task_id r1-B; the next run looks it up (1 create sent)',
       '  C: pending: task 860000000000000003 not finished; the next run resumes it (1 create sent)',
       '  D: open (1 create sent)',

@@ -1,3 +1,4 @@
+import { approvedLive } from '../support/approved-plan.ts';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -103,14 +104,17 @@ describe('Harness | the commands a person runs', () => {
 
   it('a live run says where its creates go before the first one', () => {
     const ws = workspace();
-    const result = run(['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'], {
-      HARNESS_MODE: 'live',
-      APPROVE_ROWS: firstLiveRow,
-      KLING_BASE_URL: 'http://127.0.0.1:9',
-      REPORTS_DIR: ws.reportsDir,
-      KLING_ACCESS_KEY: 'ak-target-1',
-      KLING_SECRET_KEY: 'sk-target-1',
-    });
+    const result = run(
+      ['node_modules/vitest/vitest.mjs', 'run', '--project', 'rows'],
+      approvedLive({
+        HARNESS_MODE: 'live',
+        APPROVE_ROWS: firstLiveRow,
+        KLING_BASE_URL: 'http://127.0.0.1:9',
+        REPORTS_DIR: ws.reportsDir,
+        KLING_ACCESS_KEY: 'ak-target-1',
+        KLING_SECRET_KEY: 'sk-target-1',
+      }),
+    );
     const target = result.stdout.indexOf(
       `Target: http://127.0.0.1:9 (not a Kling host: creates may still be billed by whatever answers there; recorded as custom-host in ${join(ws.reportsDir, 'hosts', '127.0.0.1_9', 'recordings')}, never as live; approved rows ${firstLiveRow})`,
     );

@@ -1,3 +1,4 @@
+import { resolveRowInputs } from '../../helpers/harness/rows/row-inputs.ts';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -29,7 +30,7 @@ async function sandboxWithTasks(): Promise<Sandbox> {
   servers.sandbox = sb;
   const client = new KlingClient({ baseUrl: sb.url, token: createTokenSource(sb.credentials), http: createFetchContext() });
   for (const row of matrix.liveRows) {
-    const built = row.payload();
+    const built = row.payload(resolveRowInputs(row, { mode: 'rehearse', env: {} }).resolved?.values ?? {});
     await client.create(built.family, { ...built.body, external_task_id: `probe-${row.id}` });
   }
   await delay(100);

@@ -53,7 +53,7 @@ describe('Harness | provenance by target', () => {
     // Kept across runs: the next run reads the same ledger and finds row B closed.
     const second = await runRows({ ...env, ROUND_ID: 'custom-2' });
     expect(second.stdout).toContain(`Recordings: this run changed nothing in ${join(hostDir, 'recordings')}`);
-    expect(second.stdout).toMatch(/B: closed on \d{4}-\d{2}-\d{2}, task \d+ \(1 create sent\)/);
+    expect(second.stdout).toMatch(/B: closed on \d{4}-\d{2}-\d{2} \(today\), task \d+ \(1 create sent\)/);
     expect(sb.state.tasksCreated.text2video).toBe(1);
   }, 120_000);
 });

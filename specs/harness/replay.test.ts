@@ -12,7 +12,7 @@ import { matrix, matrixRecordings } from '../support/matrix.ts';
 
 // The replay mechanics are shown on one committed cassette, the text2video row's, edited in a scratch copy.
 const committedB = matrix.get('B');
-const PROMPT_B = (committedB.payload().body as { prompt: string }).prompt;
+const PROMPT_B = (committedB.payload({}).body as { prompt: string }).prompt;
 const rowB = (prompt = PROMPT_B): RegistryRow => ({ ...committedB, payload: () => buildText2videoNoModel({ prompt }) });
 const rowR = matrix.get('R');
 

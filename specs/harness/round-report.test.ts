@@ -1,3 +1,4 @@
+import { ageText } from '../../helpers/harness/evidence/evidence-age.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,7 +97,8 @@ describe('Harness | the round report', () => {
       'spent in this run': '1 unit, unknown for 1 task',
       'row A': 'unchanged · success · task 860000000000000001',
       'row B': 'inconclusive · asset-quality',
-      'closed rows': 'A by task 860000000000000001 (2026-12-01)',
+      // With its age as of the report, so an old closed row reads as one to verify again.
+      'closed rows': `A by task 860000000000000001 (2026-12-01, ${ageText('2026-12-01')})`,
       why: live.endState,
     });
     expect(Object.keys(answerVariables(live))[0]).toBe('end state');

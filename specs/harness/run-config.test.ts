@@ -4,9 +4,12 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configProblems } from '../support/config-problems.ts';
 import { parseRunConfig } from '../../helpers/harness/config/run-config.ts';
+import { approvedLive } from '../support/approved-plan.ts';
 import { fixtureRegistry } from '../support/fixture-registry.ts';
 
 const LIVE = { HARNESS_MODE: 'live', APPROVE_ROWS: 'A,B', KLING_ACCESS_KEY: 'ak-1234', KLING_SECRET_KEY: 'sk-5678' };
+/** A live environment as an operator runs it: with the approval `pnpm plan` gives it (APPROVED_PLAN). */
+const live = (extra: Record<string, string | undefined> = {}) => approvedLive({ ...LIVE, ...extra }, fixtureRegistry);
 const REHEARSE = { ...LIVE, HARNESS_MODE: 'rehearse', KLING_BASE_URL: 'http://127.0.0.1:4010' };
 
 describe('Harness | run configuration', () => {
@@ -21,7 +24,7 @@ describe('Harness | run configuration', () => {
   });
 
   it('live takes APPROVE_ROWS, the credentials and the global host by default; the cap is the number of approved rows', () => {
-    expect(parseRunConfig(LIVE, fixtureRegistry)).toMatchObject({
+    expect(parseRunConfig(live(), fixtureRegistry)).toMatchObject({
       mode: 'live',
       approved: ['A', 'B'],
       maxCreates: 2,
@@ -35,7 +38,7 @@ describe('Harness | run configuration', () => {
   });
 
   it('MAX_CREATES can lower the cap, never raise it', () => {
-    expect(parseRunConfig({ ...LIVE, MAX_CREATES: '1' }, fixtureRegistry).maxCreates).toBe(1);
+    expect(parseRunConfig(live({ MAX_CREATES: '1' }), fixtureRegistry).maxCreates).toBe(1);
     expect(configProblems({ ...LIVE, MAX_CREATES: '3' })).toEqual([
       'MAX_CREATES=3 is more than the 2 approved row(s); it can only lower the cap',
     ]);
@@ -57,7 +60,7 @@ describe('Harness | run configuration', () => {
 
   it.each([['CI=false'], ['CI=0'], ['CI=']])('an explicit %s is not a CI machine', (setting) => {
     const [key = '', value = ''] = setting.split('=');
-    expect(parseRunConfig({ ...LIVE, [key]: value }, fixtureRegistry).mode).toBe('live');
+    expect(parseRunConfig(live({ [key]: value }), fixtureRegistry).mode).toBe('live');
   });
 
   it("CI=false does not silence a vendor's own variable: a CI machine that cleared CI for a build tool is still one", () => {
@@ -67,25 +70,25 @@ describe('Harness | run configuration', () => {
   });
 
   it('where a run records and keeps its ledger follows from its target, and nothing can point it elsewhere', () => {
-    expect(parseRunConfig(LIVE, fixtureRegistry)).toMatchObject({
+    expect(parseRunConfig(live(), fixtureRegistry)).toMatchObject({
       target: { kind: 'kling', host: 'api-singapore.klingai.com' },
       recordingsDir: 'recordings',
       ledgerFile: 'recordings/ledger.jsonl',
     });
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com' }, fixtureRegistry).target.kind).toBe('kling');
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://proxy.example.test' }, fixtureRegistry)).toMatchObject({
+    expect(parseRunConfig(live({ KLING_BASE_URL: 'https://api-beijing.klingai.com' }), fixtureRegistry).target.kind).toBe('kling');
+    expect(parseRunConfig(live({ KLING_BASE_URL: 'https://proxy.example.test' }), fixtureRegistry)).toMatchObject({
       target: { kind: 'custom-host', host: 'proxy.example.test' },
       recordingsDir: 'reports/hosts/proxy.example.test/recordings',
       ledgerFile: 'reports/hosts/proxy.example.test/ledger.jsonl',
     });
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:4010' }, fixtureRegistry).ledgerFile).toBe(
+    expect(parseRunConfig(live({ KLING_BASE_URL: 'http://127.0.0.1:4010' }), fixtureRegistry).ledgerFile).toBe(
       'reports/hosts/127.0.0.1_4010/ledger.jsonl',
     );
     expect(parseRunConfig(REHEARSE, fixtureRegistry)).toMatchObject({
       target: { kind: 'sandbox' },
       ledgerFile: 'reports/rehearsal/ledger.jsonl',
     });
-    expect(parseRunConfig({ ...LIVE, LEDGER_FILE: 'recordings/ledger.jsonl' }, fixtureRegistry).ledgerFile).toBe('recordings/ledger.jsonl');
+    expect(parseRunConfig(live({ LEDGER_FILE: 'recordings/ledger.jsonl' }), fixtureRegistry).ledgerFile).toBe('recordings/ledger.jsonl');
     expect(configProblems({ ...LIVE, LEDGER_FILE: 'reports/rehearsal/ledger.jsonl' })).toEqual([
       'LEDGER_FILE=reports/rehearsal/ledger.jsonl would point this run at another ledger than its own (recordings/ledger.jsonl); unset it (it only picks the ledger pnpm ledger reads)',
     ]);
@@ -120,8 +123,8 @@ describe('Harness | run configuration', () => {
   });
 
   it('takes a loopback http base URL in live mode (a local proxy), and https anywhere', () => {
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'http://127.0.0.1:8080' }, fixtureRegistry).baseUrl).toBe('http://127.0.0.1:8080');
-    expect(parseRunConfig({ ...LIVE, KLING_BASE_URL: 'https://api-beijing.klingai.com/' }, fixtureRegistry).baseUrl).toBe(
+    expect(parseRunConfig(live({ KLING_BASE_URL: 'http://127.0.0.1:8080' }), fixtureRegistry).baseUrl).toBe('http://127.0.0.1:8080');
+    expect(parseRunConfig(live({ KLING_BASE_URL: 'https://api-beijing.klingai.com/' }), fixtureRegistry).baseUrl).toBe(
       'https://api-beijing.klingai.com/',
     );
   });

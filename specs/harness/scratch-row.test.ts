@@ -8,8 +8,8 @@ import { notCi } from '../support/not-ci.ts';
 
 /**
  * Adding a row is one spec file plus the recording the rerecord command makes: nothing else changes. Shown on a
- * scratch copy of the registry with a row E added (ordered last, though its file name sorts before R's): the
- * rerecord command records E and leaves every other cassette unchanged; the replay runs it in the registry's
+ * scratch copy of the registry with a row Q added (ordered last, though its file name sorts before R's): the
+ * rerecord command records Q and leaves every other cassette unchanged; the replay runs it in the registry's
  * order and the summary carries it; and the harness tests that read the matrix pass against it as they are.
  */
 
@@ -17,7 +17,7 @@ const SCRATCH_SPEC = `import { row } from '../../helpers/harness/rows/row.ts';
 import { buildText2videoNoModel } from '../../helpers/kling/builders.ts';
 
 export default row({
-  id: 'E',
+  id: 'Q',
   title: 'text2video — a scratch row',
   order: 99,
   family: 'text2video',
@@ -41,7 +41,7 @@ describe('Harness | a new row is one file', () => {
     for (const file of readdirSync('specs/rows')) {
       if (file.endsWith('.spec.ts')) cpSync(join('specs/rows', file), join(rowsDir, file));
     }
-    writeFileSync(join(rowsDir, 'E-text2video-scratch.spec.ts'), SCRATCH_SPEC);
+    writeFileSync(join(rowsDir, 'Q-text2video-scratch.spec.ts'), SCRATCH_SPEC);
     expect(SCRATCH_SPEC.split('\n').length).toBeLessThanOrEqual(60);
     const ws = workspace(true);
     const env = { ...notCi(), ROWS_DIR: rowsDir, RECORDINGS_DIR: ws.recordingsDir };
@@ -52,16 +52,16 @@ describe('Harness | a new row is one file', () => {
     });
     expect(rerecord.status, rerecord.stderr).toBe(0);
     for (const row of matrix.liveRows) expect(rerecord.stdout).toContain(`= ${row.name}: unchanged`);
-    expect(rerecord.stdout).toContain(`written to ${join(ws.recordingsDir, 'E-text2video-scratch')}`);
-    expect(existsSync(join(ws.recordingsDir, 'E-text2video-scratch', 'cassette.har'))).toBe(true);
+    expect(rerecord.stdout).toContain(`written to ${join(ws.recordingsDir, 'Q-text2video-scratch')}`);
+    expect(existsSync(join(ws.recordingsDir, 'Q-text2video-scratch', 'cassette.har'))).toBe(true);
 
     const replay = await runRows({ ...env, HARNESS_MODE: 'replay', REPORTS_DIR: join(ws.root, 'replay') });
     expect(replay.status, replay.stdout + replay.stderr).toBe(0);
     expect(replay.stdout).toMatch(new RegExp(`Tests\\s+.*${matrix.rows.length + 1} passed`));
     const ran = [...replay.stdout.matchAll(/✓.*?\/([A-Z][A-Z0-9]*)-[a-z0-9-]+\.spec\.ts/g)].map((m) => m[1]);
-    expect(ran).toEqual([...matrix.ids, 'E']);
+    expect(ran).toEqual([...matrix.ids, 'Q']);
     const summary = /summary at (\S+)/.exec(replay.stdout)?.[1] ?? '';
-    expect(readFileSync(summary, 'utf8')).toMatch(/\| E \| `POST \/v1\/videos\/text2video` \| sandbox \| policy-test \| success \|/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/\| Q \| `POST \/v1\/videos\/text2video` \| sandbox \| policy-test \| success \|/);
 
     // The tests that once listed the matrix, run against the scratch registry and its recordings as they are.
     const harness = await runNode(

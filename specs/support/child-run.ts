@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { approvedLive } from './approved-plan.ts';
 import { notCi } from './not-ci.ts';
 
 export interface ChildResult {
@@ -31,7 +32,7 @@ export function liveEnv(
   reportsDir: string,
   overrides: Record<string, string> = {},
 ): Record<string, string | undefined> {
-  return {
+  const env = {
     ...notCi(),
     // A live run's recordings follow from its target; one this suite runs under (a scratch registry's) is not its.
     RECORDINGS_DIR: '',
@@ -42,4 +43,6 @@ export function liveEnv(
     REPORTS_DIR: reportsDir,
     ...overrides,
   };
+  // Approved as an operator would (pnpm plan), unless the test gives its own APPROVED_PLAN.
+  return overrides.APPROVED_PLAN === undefined ? approvedLive(env) : env;
 }

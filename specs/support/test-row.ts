@@ -16,7 +16,7 @@ export function testRow(fields: Partial<RowDefinition> & Pick<RowDefinition, 'id
     payloadProvenance: 'policy-test',
     successCriteria: ['the task reaches succeed'],
     stopConditions: ['any failure'],
-    family: fields.family ?? fields.payload().family,
+    family: fields.family ?? fields.payload({}).family,
     ...fields,
   });
 }

@@ -28,6 +28,10 @@ export interface CassetteMeta {
   download?: { bytes: number; sha256: string; contentType?: string };
   /** For a transcription: what it was transcribed from. */
   source?: string;
+  /** The row's inputs it was recorded with (row-inputs.ts): replay builds today's payload from these. */
+  inputs?: Record<string, string>;
+  /** When a live recording was made: replay warns once it is older than Kling keeps results (30 days). */
+  recordedAt?: string;
 }
 
 /**
@@ -46,6 +50,8 @@ const metaSchema = z.looseObject({
   finalUnitDeduction: z.string().exactOptional(),
   download: z.looseObject({ bytes: z.number(), sha256: z.string(), contentType: z.string().exactOptional() }).exactOptional(),
   source: z.string().exactOptional(),
+  inputs: z.record(z.string(), z.string()).exactOptional(),
+  recordedAt: z.iso.datetime().exactOptional(),
 }) satisfies z.ZodType<CassetteMeta>;
 
 export const META_FILE = 'meta.json';

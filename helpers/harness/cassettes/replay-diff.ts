@@ -21,6 +21,7 @@ export function diffJson(recorded: unknown, today: unknown, path = ''): FieldDif
 
 const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
 
-export function describeDifferences(differences: readonly FieldDifference[]): string {
-  return differences.map((d) => `${d.path}: recorded ${show(d.recorded)}, today ${show(d.today)}`).join('; ');
+/** `prompt: recorded "a", today "b"`; `then` names the first side otherwise (an approved plan: `approved`). */
+export function describeDifferences(differences: readonly FieldDifference[], then = 'recorded'): string {
+  return differences.map((d) => `${d.path}: ${then} ${show(d.recorded)}, today ${show(d.today)}`).join('; ');
 }

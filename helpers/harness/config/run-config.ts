@@ -5,6 +5,8 @@ import { parseConnection } from './run-connection.ts';
 import type { Registry } from '../rows/registry.ts';
 import type { RowId } from '../rows/row.ts';
 import { runPaths, targetOf, type Target } from './run-target.ts';
+import { approvalOf } from '../plan/run-approval.ts';
+import type { ResolvedInputs } from '../rows/row-inputs.ts';
 
 /**
  * One mode switch for the whole harness (README, "Modes"): replay (CI, default), live (an operator, billable), rehearse
@@ -33,6 +35,12 @@ export interface RunConfig {
   reopen: { rows: RowId[]; reason: string };
   /** Why the operator runs a round the account check would stop (ACCOUNT_CHECK_OVERRIDE); written to the ledger. */
   accountOverride?: string | undefined;
+  /** Each approved row's inputs, resolved (row-inputs.ts); a row without inputs has none. */
+  inputs?: Readonly<Record<RowId, ResolvedInputs>>;
+  /** The digest of the approval request this run was given (APPROVED_PLAN), checked against today's plan. */
+  approvedPlan?: string;
+  /** The most this run may expose, in units (MAX_UNITS), checked against the plan's priced rows. */
+  maxUnits?: number;
   /** The round's id when the caller names it (ROUND_ID: a rehearsal, a test); otherwise the global setup makes one. */
   roundId?: string;
 }
@@ -54,7 +62,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /** APPROVE_ROWS=A,B → ['A','B'], with one line per problem (unknown, lower-case, repeated, replay-only, "all"). */
 export function parseApprovedRows(
@@ -88,7 +96,21 @@ export function parseApprovedRows(
       rows.push(raw);
     }
   }
+  if (name === 'APPROVE_ROWS') problems.push(...approvedAloneProblems(rows, registry));
   return { rows, problems };
+}
+
+/** The plan's "What not to do in this round": a next-round row never shares an approval with the default round. */
+function approvedAloneProblems(rows: readonly RowId[], registry: Registry): string[] {
+  const current = rows.filter((id) => registry.get(id).defaultRound);
+  if (current.length === 0) return [];
+  return rows
+    .map((id) => registry.get(id))
+    .filter((r) => r.approvedAlone !== undefined)
+    .map(
+      (r) =>
+        `APPROVE_ROWS: row ${r.id} is next-round and is never approved together with ${current.join(', ')} (${r.approvedAlone}); approve it in a run of its own`,
+    );
 }
 
 export function parseRunConfig(env: Env, registry: Registry): RunConfig {
@@ -148,8 +170,10 @@ export function parseRunConfig(env: Env, registry: Registry): RunConfig {
   problems.push(...pathProblems);
 
   const accountOverride = env.ACCOUNT_CHECK_OVERRIDE?.trim() || undefined;
+  const approval = problems.length > 0 ? undefined : approvalOf(env, mode, registry, rows, reopen.rows, ledgerFile, reportsDir);
+  problems.push(...(approval?.problems ?? []));
 
-  if (problems.length > 0 || credentials === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || credentials === undefined || approval === undefined) throw new ConfigError(problems);
   return {
     mode,
     approved: rows,
@@ -161,6 +185,9 @@ export function parseRunConfig(env: Env, registry: Registry): RunConfig {
     reportsDir,
     ledgerFile,
     reopen,
+    inputs: approval.inputs,
+    ...(approval.approvedPlan ? { approvedPlan: approval.approvedPlan } : {}),
+    ...(approval.maxUnits === undefined ? {} : { maxUnits: approval.maxUnits }),
     ...(accountOverride ? { accountOverride } : {}),
     ...roundIdOf(env),
   };

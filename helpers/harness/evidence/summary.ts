@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { Family } from '../../kling/families.ts';
+import { proposePolicy } from './policy-proposal.ts';
 import type { RowEvidence } from './evidence.ts';
 import { addUp, describeSpend, unitsText, type Spend } from '../ledger/spend.ts';
 import { conclusionsFromEvidence, endState, type Conclusion, type DecisiveRows } from './end-state.ts';
@@ -66,6 +68,22 @@ export interface SummaryExtras {
   ledgerLines?: readonly string[];
   /** The account check's lines before and after the round. */
   account?: { before: readonly string[]; after: readonly string[] };
+  /** The decisive rows with their families: the policy change their verdicts justify ends the summary. */
+  policyRows?: readonly { id: RowId; family: Family }[];
+}
+
+/** The summary's last section: the change to model-policy.ts the verdicts justify, or why there is none. */
+function policySection(evidence: readonly RowEvidence[], extras: SummaryExtras, practice: boolean): string[] {
+  if (extras.policyRows === undefined || extras.policyRows.length === 0) return [];
+  const changes = proposePolicy(extras.policyRows, extras.conclusions ?? conclusionsFromEvidence(evidence));
+  return [
+    '## Model policy',
+    '',
+    ...changes.map((c) => `- ${c.sentence}`),
+    '',
+    `\`pnpm policy:propose\` prints ${changes.some((c) => c.to) ? 'this' : 'it'} as a diff of helpers/kling/model-policy.ts; nothing is changed by itself.${practice ? ' From rows that are not live: practice, not evidence.' : ''}`,
+    '',
+  ];
 }
 
 /** The end state over everything known: the ledger's conclusions when there is a ledger, else this round's rows. */
@@ -106,6 +124,7 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], ex
         ]
       : []),
     ...(ledgerLines.length > 0 ? ['## Ledger after this round', '', '```', ...ledgerLines, '```', ''] : []),
+    ...policySection(evidence, extras, sandbox),
   ];
   if (sandbox)
     lines.push('Rows recorded against the sandbox or another host, or transcribed, are rehearsal or history, not live evidence.', '');

@@ -65,7 +65,10 @@ export function guardCreate(options: {
       if (ledger.intentsInRound(options.round) >= config.maxCreates) {
         throw new CreateRefused('cap', `row ${row}: this run's cap of ${config.maxCreates} create(s) is reached`);
       }
-      new CreateLife(ledger, { row, round: options.round, externalTaskId: options.externalTaskId }).intent(payloadDigest(body));
+      new CreateLife(ledger, { row, round: options.round, externalTaskId: options.externalTaskId }).intent(
+        payloadDigest(body),
+        config.approvedPlan,
+      );
       // The crash tests' seam, honoured only against the sandbox, as any test machinery must be.
       if (config.mode === 'rehearse') options.afterIntent?.();
     }

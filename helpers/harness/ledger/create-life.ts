@@ -23,8 +23,8 @@ export class CreateLife {
   ) {}
 
   /** Before the create leaves the process. */
-  intent(payloadDigest: string): void {
-    this.ledger.append({ ...this.key, stage: 'intent', payloadDigest, at: now() });
+  intent(payloadDigest: string, approvedPlan?: string): void {
+    this.ledger.append({ ...this.key, stage: 'intent', payloadDigest, ...(approvedPlan ? { approvedPlan } : {}), at: now() });
   }
 
   /** The task exists: answered by the create, or found by a lookup of an earlier intent. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { conclusionsFromLedger, endState } from '../evidence/end-state.ts';
+import { ageText } from '../evidence/evidence-age.ts';
 import { Ledger, linesOf, type LedgerEntry, type RowEntryLine } from './ledger.ts';
 import { describeSpend, spendOf } from './spend.ts';
 import type { Registry } from '../rows/registry.ts';
@@ -23,7 +24,10 @@ export function rowStatuses(ledger: Ledger, registry: Registry, entries: readonl
     const creates = describeCreates(linesOf(entries, r.id));
     switch (state.status) {
       case 'closed':
-        return { row: r.id, status: `closed on ${state.closedAt.slice(0, 10)}, task ${state.taskId} (${creates})` };
+        return {
+          row: r.id,
+          status: `closed on ${state.closedAt.slice(0, 10)} (${ageText(state.closedAt)}), task ${state.taskId} (${creates})`,
+        };
       case 'pending':
         return {
           row: r.id,

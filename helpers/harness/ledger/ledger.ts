@@ -17,7 +17,13 @@ export const TERMINAL_OUTCOMES = ['succeed', 'failed', 'refused', 'not-sent', 'a
 
 const entrySchema = z.discriminatedUnion('stage', [
   /** Written and flushed before the create leaves the process. */
-  z.object({ ...base, stage: z.literal('intent'), payloadDigest: z.string() }),
+  z.object({
+    ...base,
+    stage: z.literal('intent'),
+    payloadDigest: z.string(),
+    /** The digest of the approval request this create was approved under (`pnpm plan`, APPROVED_PLAN). */
+    approvedPlan: z.string().optional(),
+  }),
   /** The API answered the create with a task (or a lookup found the task of an earlier intent). */
   z.object({
     ...base,
@@ -38,6 +44,8 @@ const entrySchema = z.discriminatedUnion('stage', [
     classification: z.enum(['success', ...FAILURE_CLASSES] as const).optional(),
     verdict: z.enum(['tightened', 'unchanged', 'reopened']).optional(),
     finalUnitDeduction: z.string().optional(),
+    /** A succeeded task's result video URL: a next-round row may reference it while Kling keeps it (30 days). */
+    resultUrl: z.string().optional(),
     /** Spend outside the unit packs, as the API reported it (kling-api §5). */
     finalBalanceDeduction: z.object({ quota: z.string().optional(), listPrice: z.string().optional() }).optional(),
     /** Why the row ended this way: the classifier's reason. */
@@ -61,7 +69,7 @@ export type LedgerEntry = z.infer<typeof entrySchema>;
 
 export type RowState =
   | { status: 'open' }
-  | { status: 'closed'; closedAt: string; taskId: string; round: string }
+  | { status: 'closed'; closedAt: string; taskId: string; round: string; resultUrl?: string }
   /** A create whose end is not known: resume by task id, or resolve by external_task_id. */
   | { status: 'pending'; since: RowEntryLine; externalTaskId: string; taskId?: string; round: string; intentAt: string };
 
@@ -122,7 +130,13 @@ export class Ledger {
           // Closed even if the download then failed: the task is done and billed; its URL stays valid for 30 days.
           state =
             entry.outcome === 'succeed'
-              ? { status: 'closed', closedAt: entry.at, taskId: entry.taskId ?? '?', round: entry.round }
+              ? {
+                  status: 'closed',
+                  closedAt: entry.at,
+                  taskId: entry.taskId ?? '?',
+                  round: entry.round,
+                  ...(entry.resultUrl === undefined ? {} : { resultUrl: entry.resultUrl }),
+                }
               : { status: 'open' };
           break;
         case 'reopened':

@@ -74,6 +74,7 @@ export function endOnLedger(
   if (finalTask.task_status !== 'failed' && download === undefined) {
     return `[${key.row}] task ${finalTask.task_id} said succeed, but its result is not verified (${conclusion.classified.reason}); the row stays pending: the next run resumes this task, no new create`;
   }
+  const resultUrl = finalTask.task_status === 'failed' ? undefined : finalTask.task_result?.videos?.[0]?.url;
   new CreateLife(ledger, key).ended({
     outcome: finalTask.task_status === 'failed' ? 'failed' : 'succeed',
     taskId: finalTask.task_id,
@@ -81,6 +82,7 @@ export function endOnLedger(
     verdict: conclusion.verdict,
     reason: conclusion.classified.reason,
     ...(conclusion.finalUnitDeduction === undefined ? {} : { finalUnitDeduction: conclusion.finalUnitDeduction }),
+    ...(resultUrl === undefined ? {} : { resultUrl }),
     ...(conclusion.finalBalanceDeduction ? { finalBalanceDeduction: conclusion.finalBalanceDeduction } : {}),
   });
   return undefined;

@@ -28,9 +28,9 @@ export function tableCells(registry: Registry, root: string = process.cwd()): st
   ]);
 }
 
-export function renderTable(cells: readonly (readonly string[])[]): string {
+export function renderTable(cells: readonly (readonly string[])[], header: readonly string[] = HEADER): string {
   const line = (c: readonly string[]) => `| ${c.join(' | ')} |`;
-  return [line(HEADER), line(HEADER.map(() => '---')), ...cells.map(line)].join('\n');
+  return [line(header), line(header.map(() => '---')), ...cells.map(line)].join('\n');
 }
 
 /** The cells of the table between the markers, however it is aligned; undefined when the markers are missing. */

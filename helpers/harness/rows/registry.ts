@@ -34,6 +34,20 @@ const definitionSchema = z.object({
   payload: z.custom<RowDefinition['payload']>((v) => typeof v === 'function', { error: 'must be a function building the request' }),
   successCriteria: z.array(nonEmpty).min(1),
   stopConditions: z.array(nonEmpty).min(1),
+  inputs: z
+    .record(
+      z.string(),
+      z.object({
+        kind: z.enum(['video-url', 'element-ids']),
+        // Not a KLING_ name: a live run refuses every KLING_ key but its three (run-connection.ts).
+        env: z.string().regex(/^(?!KLING_)[A-Z][A-Z0-9_]*$/, { error: 'must be an upper-case variable name not starting with KLING_' }),
+        describe: nonEmpty,
+        rehearsal: nonEmpty,
+        fromClosedRow: rowIdSchema.optional(),
+      }),
+    )
+    .optional(),
+  approvedAlone: nonEmpty.optional(),
 });
 
 export class RegistryError extends Error {
@@ -100,6 +114,9 @@ export function registryRow(file: string, exported: unknown): RegistryRow {
     throw new RegistryError(`${file}: ${where} ${issue?.message ?? 'is not a row'}; a row spec is \`export default row({ ... })\``);
   }
   const definition = exported as RowDefinition;
+  if (definition.approvedAlone !== undefined && definition.defaultRound) {
+    throw new RegistryError(`${file}: row ${definition.id} is approved alone, so it cannot be in the default round`);
+  }
   if (definition.id !== match[1]) throw new RegistryError(`${file}: declares row ${definition.id}, but its file name says ${match[1]}`);
   const slug = match[2] ?? '';
   return { ...definition, slug, name: `${definition.id}-${slug}`, file: resolve(file) };

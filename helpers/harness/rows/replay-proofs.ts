@@ -8,6 +8,7 @@ import type { CassetteMeta } from '../cassettes/cassette-meta.ts';
 import { redactBody } from '../cassettes/redact.ts';
 import { describeDifferences, diffJson } from '../cassettes/replay-diff.ts';
 import { checkFormat, parseJson } from '../sinks/json-file.ts';
+import { ageInDays, ageText, RESULT_KEPT_DAYS } from '../evidence/evidence-age.ts';
 import type { RegistryRow } from './registry.ts';
 
 /**
@@ -70,4 +71,15 @@ export function assertReplayedAsRecorded(
       `row ${row.id}: replay concludes ${concluded.classification} → ${concluded.verdict}, but the recording concluded ${meta.classification} → ${meta.verdict}`,
     );
   }
+}
+
+/**
+ * A live recording past Kling's 30 days proves less than it did: its result URL is gone and the API may have
+ * moved. Replay says so, and still passes: the recording is what it was; only a new live round can renew it.
+ */
+export function staleRecording(row: RegistryRow, meta: CassetteMeta | undefined, now: number = Date.now()): string | undefined {
+  if (meta?.provenance !== 'live') return undefined;
+  if (meta.recordedAt === undefined) return `row ${row.id}'s live recording has no date: its age is unknown; re-verify it when it matters`;
+  if (ageInDays(meta.recordedAt, now) < RESULT_KEPT_DAYS) return undefined;
+  return `row ${row.id}'s live recording was made ${meta.recordedAt.slice(0, 10)} (${ageText(meta.recordedAt, now)}): the result URL is deleted and the API may have moved`;
 }

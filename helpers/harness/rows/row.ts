@@ -31,8 +31,18 @@ export interface RowDefinition {
   purpose: string;
   /** The plan's "whether payload was doc-derived, live-confirmed, or policy-test". */
   payloadProvenance: PayloadProvenance;
-  /** Builds the request from the row's inputs (assets are read by the runner, not the spec). */
-  payload: () => BuiltRequest;
+  /**
+   * What the payload needs from outside the repo (an element id, a reference video URL), by name: where each comes
+   * from in each mode is row-inputs.ts's job, never the spec's.
+   */
+  inputs?: Readonly<Record<string, RowInput>>;
+  /** Builds the request from the row's inputs, resolved and checked (row-inputs.ts). */
+  payload: (inputs: RowInputValues) => BuiltRequest;
+  /**
+   * A next-round row: never approved in the same run as a default-round row, for this reason (quoting the
+   * plan's "What not to do in this round" where it says it), shown in the refusal and the plan.
+   */
+  approvedAlone?: string;
   /** Approvals this row needs from the model policy (e.g. the legacy route for D). */
   approvals?: Approvals;
   successCriteria: readonly string[];
@@ -41,6 +51,21 @@ export interface RowDefinition {
   legacyRetryModel?: string;
   reopenCriteria?: string;
 }
+
+/** What a row needs from the operator, and what stands in for it where nothing is billed. */
+export interface RowInput {
+  kind: 'video-url' | 'element-ids';
+  /** The variable an operator sets for a live run (the command line or .env). */
+  env: string;
+  /** What to put there, for the line that refuses a live run without it. */
+  describe: string;
+  /** The stand-in a rehearsal uses when the variable is not set: the sandbox judges the payload, nothing fetches it. */
+  rehearsal: string;
+  /** A row whose closed result video, under 30 days old (Kling deletes results then), may stand in for the variable. */
+  fromClosedRow?: RowId;
+}
+
+export type RowInputValues = Readonly<Record<string, string>>;
 
 /** A spec file's one statement: `export default row({ ... })`. Typed here, checked by the registry. */
 export function row(definition: RowDefinition): RowDefinition {

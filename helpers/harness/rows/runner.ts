@@ -10,9 +10,12 @@ import { forTerminal, say } from '../sinks/terminal.ts';
 import { conclude, endOnLedger, type Conclusion } from './conclusion.ts';
 import { exchange, type Exchanged } from './exchange.ts';
 import { preflight } from './preflight.ts';
-import { RegistryError, type RegistryRow } from './registry.ts';
-import { assertNoPayloadDrift, assertReplayedAsRecorded } from './replay-proofs.ts';
+import type { RegistryRow } from './registry.ts';
+import { rowInputsFor } from './row-inputs-for.ts';
+import { buildRowPayload } from './row-payload.ts';
+import { assertNoPayloadDrift, assertReplayedAsRecorded, staleRecording } from './replay-proofs.ts';
 import type { RowEnvironment, RowOutcome } from './row-environment.ts';
+import type { RowInputValues } from './row.ts';
 import { describeRequest, json, notRun, openRow, showConclusion } from './row-report.ts';
 import { RUN_MODES, type RunMode } from './run-modes.ts';
 
@@ -32,15 +35,6 @@ function gateReason(row: RegistryRow, mode: RunMode, env: RowEnvironment): strin
     return `row ${row.id} is not approved for this run (APPROVE_ROWS=${config.approved.join(',') || 'none'})`;
   const stop = journal.stopped();
   return stop ? `the round stopped at row ${stop.row}: ${stop.reason}` : undefined;
-}
-
-/** The row's payload, refused before any request when it is built for another family than the row declares. */
-function buildPayload(row: RegistryRow) {
-  const built = row.payload();
-  if (built.family !== row.family) {
-    throw new RegistryError(`${row.file}: row ${row.id} is declared ${row.family}, but its payload is built for ${built.family}`);
-  }
-  return built;
 }
 
 function evidenceOf(
@@ -83,7 +77,14 @@ function evidenceOf(
 }
 
 /** What a recording run keeps of the row: its meta (what the recording concluded), and a stop for the round. */
-function keepRecording(row: RegistryRow, env: RowEnvironment, dir: string, evidence: RowEvidence, download: Exchanged | undefined): void {
+function keepRecording(
+  row: RegistryRow,
+  env: RowEnvironment,
+  recorded: { dir: string; inputs: RowInputValues },
+  evidence: RowEvidence,
+  download: Exchanged | undefined,
+): void {
+  const { dir, inputs } = recorded;
   const saved = download?.kind === 'done' ? download.download : undefined;
   const meta: CassetteMeta = {
     row: row.id,
@@ -98,6 +99,8 @@ function keepRecording(row: RegistryRow, env: RowEnvironment, dir: string, evide
     ...(saved
       ? { download: { bytes: saved.bytes, sha256: saved.sha256, ...(saved.contentType ? { contentType: saved.contentType } : {}) } }
       : {}),
+    ...(Object.keys(inputs).length > 0 ? { inputs: { ...inputs } } : {}),
+    ...(evidence.recordingProvenance === 'live' ? { recordedAt: new Date().toISOString() } : {}),
   };
   writeMeta(dir, meta);
   if (evidence.classification === 'environment-auth-transient') {
@@ -120,10 +123,14 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
   const gate = gateReason(row, mode, env);
   if (gate !== undefined) return skipped(gate);
 
-  const built = buildPayload(row);
-  const endpoint = `POST ${familyPath(built.family)}`;
   const cassetteDir = join(config.recordingsDir, row.name);
   const meta = mode.recordedMeta(cassetteDir);
+  const stale = mode.cassette === 'replay' ? staleRecording(row, meta) : undefined;
+  if (stale !== undefined) log(`[${row.id}] warning: ${stale}`);
+  const inputs = rowInputsFor(row, env, meta, mode.ledger(config));
+  for (const [name, source] of Object.entries(inputs.sources)) log(`[${row.id}] ${name}: from ${source}`);
+  const built = buildRowPayload(row, inputs.values);
+  const endpoint = `POST ${familyPath(built.family)}`;
   const provenance = env.recordingProvenance ?? mode.provenance(config, meta, row);
   const payload = redactBody(built.body);
   await describeRequest(sink, row, built, endpoint, provenance);
@@ -158,13 +165,14 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
   const pendingLine = endOnLedger(ledger, key, done?.finalTask, done?.download, conclusion);
   if (pendingLine) log(pendingLine);
 
-  const facts = { endpoint, provenance, payload, warnings: checked.warnings, externalTaskId };
+  const warnings = stale === undefined ? checked.warnings : [...checked.warnings, { path: 'recording', message: stale }];
+  const facts = { endpoint, provenance, payload, warnings, externalTaskId };
   const evidence = evidenceOf(row, env, facts, done, conclusion);
   const evidenceFile = writeEvidence(evidenceDir(config.reportsDir, round), evidence);
   await showConclusion(sink, row, evidence);
   log(`[${row.id}] ${evidence.verdict}${evidence.conclusive ? '' : ' (inconclusive)'} — ${evidence.classification}: ${evidence.reason}`);
 
   if (mode.cassette === 'replay') assertReplayedAsRecorded(row, done?.session, meta, evidence);
-  else if (checked.ok) keepRecording(row, env, cassetteDir, evidence, exchanged);
+  else if (checked.ok) keepRecording(row, env, { dir: cassetteDir, inputs: inputs.values }, evidence, exchanged);
   return { status: 'done', evidence, evidenceFile };
 }

@@ -1,3 +1,4 @@
+import { ageText } from '../evidence/evidence-age.ts';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,7 @@ export function answerVariables(answer: RoundAnswer): Record<string, string> {
     [answer.spend.label]: answer.spend.figure,
     ...Object.fromEntries(answer.rows.map((r) => [`row ${r.row}`, r.line])),
     ...(answer.closed
-      ? { 'closed rows': answer.closed.map((c) => `${c.row} by task ${c.taskId} (${c.on})`).join('; ') || 'none yet' }
+      ? { 'closed rows': answer.closed.map((c) => `${c.row} by task ${c.taskId} (${c.on}, ${ageText(c.on)})`).join('; ') || 'none yet' }
       : {}),
     ...(answer.account ? { 'account before': answer.account.before[0] ?? '', 'account after': answer.account.after[0] ?? '' } : {}),
     why: answer.endState,

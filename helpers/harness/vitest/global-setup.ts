@@ -138,6 +138,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const entries = ledger?.entries();
     const extras = {
       decisive: registry.decisiveRows,
+      policyRows: registry.rows.filter((r) => r.decidesEndState === true),
       ...(ledger
         ? { conclusions: conclusionsFromLedger(ledger, registry.decisiveRows, entries), ledgerLines: ledgerStatusLines(ledger, registry) }
         : {}),
