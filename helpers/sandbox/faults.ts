@@ -67,6 +67,8 @@ export type Fault =
   | { kind: 'other-task' }
   /** Download: a result of this many bytes, streamed (an MP4 head, then zeros or printable text). */
   | { kind: 'huge-result'; bytes: number; fill: 'zeros' | 'text' }
+  /** Download: for a request with a first frame, a video that starts with another image (a frame of noise). */
+  | { kind: 'first-frame-mismatch' }
   /** Download: an HTML page under the given content type, in place of the video. */
   | { kind: 'not-a-video'; contentType: string }
   /**

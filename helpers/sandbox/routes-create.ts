@@ -1,4 +1,5 @@
 import type { Family } from '../kling/families.ts';
+import { firstFrameOf } from './first-frame-video.ts';
 import type { ApiError } from './api-error.ts';
 import { SERVER_ERROR_STATUS, type Fault } from './faults.ts';
 import { judgeCreate } from './judge.ts';
@@ -50,6 +51,8 @@ export function create(
     outcome: fault?.kind === 'stuck' ? { kind: 'stuck' } : failure ? { kind: 'failed', message: failure } : { kind: 'succeed' },
     units,
   };
+  const firstFrame = firstFrameOf(family, fields);
+  if (firstFrame !== undefined) task.firstFrame = firstFrame;
   state.tasks.set(task.taskId, task);
   state.tasksCreated[family] += 1;
   if (externalTaskId !== undefined) state.tasksByExternalId.set(externalTaskId, (state.tasksByExternalId.get(externalTaskId) ?? 0) + 1);

@@ -16,6 +16,10 @@ export interface SandboxTask {
   outcome: { kind: 'succeed' } | { kind: 'failed'; message: string } | { kind: 'stuck' };
   /** `final_unit_deduction` if it succeeds; a failed task deducts "0" (the plan's preserved case). */
   units: string;
+  /** The create's first-frame image, when it sent one: its result video starts with it (first-frame-video.ts). */
+  firstFrame?: Buffer;
+  /** The result videos made for it so far, by whether the mismatch fault asked for one that starts elsewhere. */
+  videos?: Map<boolean, Promise<Buffer>>;
 }
 
 export interface Timing {

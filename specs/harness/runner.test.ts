@@ -86,9 +86,11 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
       conclusive: true,
       finalUnitDeduction: '1',
       create: { httpStatus: 200 },
-      download: { bytes: readFileSync('helpers/sandbox/fixtures/result.mp4').length, fromRecording: false },
+      download: { fromRecording: false },
       warnings: [{ path: 'aspect_ratio' }],
     });
+    // The sandbox's video for a request with a first frame starts with it (first-frame-video.ts): the bytes saved are its.
+    expect(outcome.evidence.download?.bytes).toBe(readFileSync(outcome.evidence.download?.path ?? '').length);
     expect((outcome.evidence.payload as { image: string }).image).toMatch(/^\[base64 png 23019 bytes sha256:/);
     expect(outcome.evidence.queries.length).toBeGreaterThanOrEqual(1);
     expect(outcome.evidence.finalAssetUrl).toContain('/files/');
@@ -96,8 +98,8 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
     const steps = sink.events.filter((e) => e.kind === 'step').map((e) => e.name.replace(/^poll \d+$/, 'poll'));
     expect(steps[0]).toBe('preflight');
     expect(steps[1]).toBe('create');
-    expect(steps.slice(2, -3).every((s) => s === 'poll')).toBe(true);
-    expect(steps.slice(-3)).toEqual(['download', 'classify: success', 'verdict: tightened']);
+    expect(steps.slice(2, -4).every((s) => s === 'poll')).toBe(true);
+    expect(steps.slice(-4)).toEqual(['download', 'first frame', 'classify: success', 'verdict: tightened']);
     const attachments = sink.events.flatMap((e) =>
       e.kind === 'attach' || e.kind === 'attachFile' ? [`${e.name} (${e.contentType})`] : [],
     );
@@ -133,7 +135,7 @@ describe('Harness | runner against the sandbox (the live code path)', () => {
     });
 
     const cassette = join(ws.recordingsDir, rowC.name);
-    expect(readdirSync(cassette).sort()).toEqual(['cassette.har', 'meta.json']);
+    expect(readdirSync(cassette).sort()).toEqual(['cassette.har', 'first-frame.png', 'meta.json']);
     expect(JSON.parse(readFileSync(join(cassette, 'meta.json'), 'utf8'))).toMatchObject({
       provenance: 'sandbox',
       classification: 'success',

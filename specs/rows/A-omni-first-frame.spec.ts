@@ -29,4 +29,6 @@ export default row({
     'if create fails because the documented payload itself is rejected, stop and reopen docs/code review before retrying',
   ],
   reopenCriteria: 'only if builder/validator changes, model allowlist changes, or first-frame adherence regresses unexpectedly',
+  // Below this the summary says "look at the frames" (the reopen criterion above); the verdict never depends on it.
+  firstFrameThreshold: 0.5,
 });

@@ -30,4 +30,7 @@ export default row({
   ],
   legacyRetryModel: 'kling-v1-6',
   reopenCriteria: 'only for model-policy clarification or if asset-validation rules appear to have changed materially',
+  // The plan: "output respects the source image at least at a basic subject/scene level". Below this the summary
+  // says "look at the frames"; the verdict never depends on it.
+  firstFrameThreshold: 0.5,
 });

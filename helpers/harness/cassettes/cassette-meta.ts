@@ -30,6 +30,8 @@ export interface CassetteMeta {
   source?: string;
   /** The row's inputs it was recorded with (row-inputs.ts): replay builds today's payload from these. */
   inputs?: Record<string, string>;
+  /** The first frame's score and digest (the frame is `first-frame.png` beside it): replay recomputes the score. */
+  firstFrame?: { ssim: number; frameSha256: string } | { notMeasured: string };
   /** When a live recording was made: replay warns once it is older than Kling keeps results (30 days). */
   recordedAt?: string;
 }
@@ -52,6 +54,7 @@ const metaSchema = z.looseObject({
   source: z.string().exactOptional(),
   inputs: z.record(z.string(), z.string()).exactOptional(),
   recordedAt: z.iso.datetime().exactOptional(),
+  firstFrame: z.union([z.object({ ssim: z.number(), frameSha256: z.string() }), z.object({ notMeasured: z.string() })]).exactOptional(),
 }) satisfies z.ZodType<CassetteMeta>;
 
 export const META_FILE = 'meta.json';

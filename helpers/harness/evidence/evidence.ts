@@ -1,3 +1,4 @@
+import { firstFrameSchema, type FirstFrameEvidence } from '../frames/first-frame.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -52,6 +53,8 @@ export interface RowEvidence {
   reason: string;
   /** What the operator should do next, from the plan's stop conditions. */
   advice?: string;
+  /** The first frame against the input image (frames/first-frame.ts), for a row that sends one. */
+  firstFrame?: FirstFrameEvidence;
 }
 
 export interface BalanceDeduction {
@@ -118,6 +121,7 @@ const evidenceSchema = z.object({
   conclusive: z.boolean(),
   reason: z.string(),
   advice: z.string().exactOptional(),
+  firstFrame: firstFrameSchema.exactOptional(),
 }) satisfies z.ZodType<RowEvidence>;
 
 /** Every row's evidence of a round, by row id; a file that is not one stops the summary with a FormatError. */

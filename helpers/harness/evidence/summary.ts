@@ -72,6 +72,17 @@ export interface SummaryExtras {
   policyRows?: readonly { id: RowId; family: Family }[];
 }
 
+/** Each row's first frame against its input, flagged where it looks weak: the plan's "look at the frames". */
+function firstFrameLines(evidence: readonly RowEvidence[]): string[] {
+  const lines = evidence.flatMap((e) => {
+    const f = e.firstFrame;
+    if (f === undefined) return [];
+    if ('notMeasured' in f) return [`- ${e.row}: first frame not measured: ${f.notMeasured}`];
+    return [`- ${f.weak ? '**' : ''}${e.row}: ${f.reading}${f.weak ? '**' : ''}`];
+  });
+  return lines.length === 0 ? [] : ['## First frames', '', ...lines, '', 'The score is evidence, never the verdict.', ''];
+}
+
 /** The summary's last section: the change to model-policy.ts the verdicts justify, or why there is none. */
 function policySection(evidence: readonly RowEvidence[], extras: SummaryExtras, practice: boolean): string[] {
   if (extras.policyRows === undefined || extras.policyRows.length === 0) return [];
@@ -109,6 +120,7 @@ export function renderSummary(round: Round, evidence: readonly RowEvidence[], ex
         `| ${e.row} | \`${e.endpoint}\` | ${e.recordingProvenance} | ${e.payloadProvenance} | ${e.classification} | **${e.verdict}**${e.conclusive ? '' : ' (inconclusive)'} | ${cell(e.finalUnitDeduction ?? '–')} | ${cell(`${e.reason}${e.advice ? ` — ${e.advice}` : ''}`)} |`,
     ),
     '',
+    ...firstFrameLines(evidence),
     ...(account
       ? [
           '## Account',

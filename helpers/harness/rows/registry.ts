@@ -48,6 +48,7 @@ const definitionSchema = z.object({
     )
     .optional(),
   approvedAlone: nonEmpty.optional(),
+  firstFrameThreshold: z.number().min(0).max(1).optional(),
 });
 
 export class RegistryError extends Error {

@@ -49,6 +49,11 @@ export interface RowDefinition {
   stopConditions: readonly string[];
   /** The plan's "if model policy fails, ask approval for exactly one legacy-model retry" target, when it names one. */
   legacyRetryModel?: string;
+  /**
+   * Below this first-frame SSIM (frames/similarity.ts) the summary flags "look at the frames": the plan's reopen
+   * criterion "first-frame adherence regresses unexpectedly". Evidence, never the verdict.
+   */
+  firstFrameThreshold?: number;
   reopenCriteria?: string;
 }
 

@@ -13,6 +13,9 @@ import { preflight } from './preflight.ts';
 import type { RegistryRow } from './registry.ts';
 import { rowInputsFor } from './row-inputs-for.ts';
 import { buildRowPayload } from './row-payload.ts';
+import { FIRST_FRAME_FILE, firstFrameStep } from './first-frame-step.ts';
+import type { FirstFrameEvidence, Measured } from '../frames/first-frame.ts';
+import { writeImageFile } from '../sinks/scrubbed-files.ts';
 import { assertNoPayloadDrift, assertReplayedAsRecorded, staleRecording } from './replay-proofs.ts';
 import type { RowEnvironment, RowOutcome } from './row-environment.ts';
 import type { RowInputValues } from './row.ts';
@@ -76,15 +79,21 @@ function evidenceOf(
   };
 }
 
+/** What the meta keeps of a first-frame measurement: the score and the frame's digest, or why there is none. */
+function recordedFirstFrame(evidence: FirstFrameEvidence): NonNullable<CassetteMeta['firstFrame']> {
+  return 'notMeasured' in evidence ? { notMeasured: evidence.notMeasured } : { ssim: evidence.ssim, frameSha256: evidence.frames.first };
+}
+
 /** What a recording run keeps of the row: its meta (what the recording concluded), and a stop for the round. */
 function keepRecording(
   row: RegistryRow,
   env: RowEnvironment,
-  recorded: { dir: string; inputs: RowInputValues },
+  recorded: { dir: string; inputs: RowInputValues; firstFrame: Measured | undefined },
   evidence: RowEvidence,
   download: Exchanged | undefined,
 ): void {
-  const { dir, inputs } = recorded;
+  const { dir, inputs, firstFrame } = recorded;
+  if (firstFrame?.firstFrame) writeImageFile(join(dir, FIRST_FRAME_FILE), firstFrame.firstFrame);
   const saved = download?.kind === 'done' ? download.download : undefined;
   const meta: CassetteMeta = {
     row: row.id,
@@ -100,6 +109,7 @@ function keepRecording(
       ? { download: { bytes: saved.bytes, sha256: saved.sha256, ...(saved.contentType ? { contentType: saved.contentType } : {}) } }
       : {}),
     ...(Object.keys(inputs).length > 0 ? { inputs: { ...inputs } } : {}),
+    ...(firstFrame ? { firstFrame: recordedFirstFrame(firstFrame.evidence) } : {}),
     ...(evidence.recordingProvenance === 'live' ? { recordedAt: new Date().toISOString() } : {}),
   };
   writeMeta(dir, meta);
@@ -158,6 +168,8 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
     if (exchanged.kind === 'skipped') return skipped(exchanged.reason);
   }
   const done = exchanged?.kind === 'done' ? exchanged : undefined;
+  const replay = mode.cassette === 'replay';
+  const firstFrame = await firstFrameStep({ row, built, download: done?.download, replay, meta, cassetteDir, sink, log });
   const classified =
     done?.classified ?? classify({ stage: 'preflight', preflight: checked.failedCheck, message: checked.problems.join('; ') });
   const conclusion = conclude(row, classified, done?.finalTask);
@@ -167,12 +179,12 @@ export async function runRow(row: RegistryRow, env: RowEnvironment): Promise<Row
 
   const warnings = stale === undefined ? checked.warnings : [...checked.warnings, { path: 'recording', message: stale }];
   const facts = { endpoint, provenance, payload, warnings, externalTaskId };
-  const evidence = evidenceOf(row, env, facts, done, conclusion);
+  const evidence = { ...evidenceOf(row, env, facts, done, conclusion), ...(firstFrame ? { firstFrame: firstFrame.evidence } : {}) };
   const evidenceFile = writeEvidence(evidenceDir(config.reportsDir, round), evidence);
   await showConclusion(sink, row, evidence);
   log(`[${row.id}] ${evidence.verdict}${evidence.conclusive ? '' : ' (inconclusive)'} — ${evidence.classification}: ${evidence.reason}`);
 
-  if (mode.cassette === 'replay') assertReplayedAsRecorded(row, done?.session, meta, evidence);
-  else if (checked.ok) keepRecording(row, env, { dir: cassetteDir, inputs: inputs.values }, evidence, exchanged);
+  if (replay) assertReplayedAsRecorded(row, done?.session, meta, evidence);
+  else if (checked.ok) keepRecording(row, env, { dir: cassetteDir, inputs: inputs.values, firstFrame }, evidence, exchanged);
   return { status: 'done', evidence, evidenceFile };
 }

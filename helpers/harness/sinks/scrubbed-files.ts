@@ -23,6 +23,16 @@ export function writeReportPage(file: string, html: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * An image the harness encoded itself from decoded pixels (a video frame, re-encoded by sharp with no metadata): no
+ * text a server sent is in it, so there is nothing to scrub; written whole, then renamed, like every other file.
+ */
+export function writeImageFile(file: string, png: Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, png);
+  renameSync(`${file}.tmp`, file);
+}
+
 /** Pretty-printed, with a final newline, scrubbed value by value (the JSON stays valid). */
 export function writeJsonFile(file: string, value: unknown): void {
   writeTextFile(file, `${JSON.stringify(scrubJson(value), null, 2)}\n`);
