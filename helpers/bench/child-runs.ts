@@ -7,7 +7,7 @@ import { RUNS } from './figure.ts';
 
 /**
  * Timing child processes for the benchmark: one command, its wall time, exit code and output, with the CI
- * variables cleared; and a vitest project run RUNS times, each with reports in a fresh temporary folder.
+ * variables cleared; and a vitest project run RUNS times (or `runs`), each with reports in a fresh temporary folder.
  */
 
 const VITEST = 'node_modules/vitest/vitest.mjs';
@@ -24,12 +24,16 @@ export function run(
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ ms: performance.now() - started, code, out })));
+  return new Promise((resolve) => {
+    // A command that is not installed (curl) never exits: it fails to start.
+    child.on('error', (error) => resolve({ ms: performance.now() - started, code: null, out: error.message }));
+    child.on('exit', (code) => resolve({ ms: performance.now() - started, code, out }));
+  });
 }
 
-export async function vitestMs(project: string, env: Record<string, string>): Promise<number[]> {
+export async function vitestMs(project: string, env: Record<string, string>, runs = RUNS): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const reportsDir = mkdtempSync(join(tmpdir(), 'bench-reports-'));
     times.push((await run(process.execPath, [VITEST, 'run', '--project', project], { REPORTS_DIR: reportsDir, ...env })).ms);
   }

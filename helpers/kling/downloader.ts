@@ -46,6 +46,13 @@ export interface DownloadOptions {
 /** A 15 s 1080p result is well under 200 MB; a body ten times that is not a result. */
 export const DEFAULT_MAX_RESULT_BYTES = 2 * 1024 ** 3;
 
+/**
+ * How much of the checked body may wait for the disk. At the file stream's default (16 KB) every 64 KB socket read
+ * waits for its own write to finish before the next is read; with a megabyte queued, reading and hashing go on
+ * while the disk takes the last chunks in one writev, for a megabyte of memory whatever the result's size.
+ */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 /** Refused outright: retrying cannot make it a video. */
 class RefusedDownload extends DownloadError {}
 
@@ -178,7 +185,7 @@ async function downloadOnce(url: string, destination: string, settings: Settings
     }
     const meter = new ResultMeter(settings.forbidden, settings.maxBytes);
     try {
-      await pipeline(body, meter, createWriteStream(partial));
+      await pipeline(body, meter, createWriteStream(partial, { highWaterMark: WRITE_BUFFER_BYTES }));
     } catch (error) {
       await rm(partial, { force: true });
       if (error instanceof DownloadError) throw error;

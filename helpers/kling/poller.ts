@@ -4,21 +4,38 @@ import type { TaskStatus } from './response-schemas.ts';
 import type { Sleep } from './retry.ts';
 
 /**
- * Poll a task to a terminal status. The schedule starts near 2 s (a task is rarely done sooner) and backs off to
- * a 15 s cap, because a 5 s clip takes minutes (kling-api §5: 100–250 s for pro): a 300 s task then costs at most
- * 25 queries (the benchmark's target), for a few seconds of lag at the end. Sleep and clock are injected so
- * replay runs instantly.
+ * Poll a task to a terminal status. Each wait is a fixed share of the time polling has taken so far, within a
+ * floor and a cap, so the lag between the task finishing and the poll that sees it stays the same share of the
+ * task's length, whether it takes 10 s or 5 minutes (kling-api §5: 100–250 s for a pro clip). Sleep and clock are
+ * injected so replay runs instantly.
+ *
+ * The numbers come from the query budget, a 300 s task seen within 25 queries. Waits of 0.2 × elapsed space the
+ * polls ×1.2 apart, so a task ending between two polls waits at most a fifth of its length and about 9 % at the
+ * median; a smaller share overspends the budget (0.18 needs 26 queries). Below 9.5 s a fifth is less than the
+ * 1.9 s floor: 2 s first, then 1.9 s apart, so a 10 s task also waits under a second at the median; then ×1.2 to
+ * 300 s makes 24 queries. The floor keeps queries well over the second apart the rate limit (1302) asks for.
  */
 
 export interface PollSchedule {
+  /** The first wait: a task is rarely done sooner, and a rehearsal's sandbox tasks take a few seconds. */
   initialDelayMs: number;
-  factor: number;
+  /** Every later wait, from one query's start to the next, is this share of the time elapsed since polling began… */
+  fraction: number;
+  /** …never shorter than this (queries are free, but the rate limit, 1302, wants them a second or more apart)… */
+  minDelayMs: number;
+  /** …and never longer than this, whatever the task has taken. */
   maxDelayMs: number;
   /** Give up after this long (default 15 min) with a typed timeout; the task is then still resumable. */
   deadlineMs: number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { initialDelayMs: 2000, factor: 1.5, maxDelayMs: 15_000, deadlineMs: 15 * 60_000 };
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
+  initialDelayMs: 2000,
+  fraction: 0.2,
+  minDelayMs: 1900,
+  maxDelayMs: 60_000,
+  deadlineMs: 15 * 60_000,
+};
 
 export interface StatusChange {
   taskId: string;
@@ -48,9 +65,14 @@ export function isTerminal(status: TaskStatus): boolean {
   return TERMINAL.has(status);
 }
 
-/** The wait before poll number `poll` (1-based). */
-export function pollDelay(schedule: PollSchedule, poll: number): number {
-  return Math.min(schedule.maxDelayMs, Math.round(schedule.initialDelayMs * schedule.factor ** (poll - 1)));
+/**
+ * The time from the start of poll `poll - 1` (or of polling, for the first) to the start of poll `poll` (1-based),
+ * the previous one having started `elapsedMs` into polling. The cap is applied last, so a schedule capped below
+ * the floor (the harness's tests poll every few milliseconds) waits exactly the cap.
+ */
+export function pollDelay(schedule: PollSchedule, poll: number, elapsedMs: number): number {
+  if (poll <= 1) return Math.min(schedule.maxDelayMs, schedule.initialDelayMs);
+  return Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, Math.round(schedule.fraction * elapsedMs)));
 }
 
 export async function pollUntilTerminal<T>(
@@ -65,11 +87,16 @@ export async function pollUntilTerminal<T>(
   const started = now();
   const answers: T[] = [];
   let last: TaskStatus | undefined;
+  // Waits run from one query's start to the next, so a slow answer (or its retries) does not stretch the
+  // schedule: the lag stays the schedule's share, and no two queries start closer than the floor.
+  let lastStart = 0;
 
   for (let poll = 1; ; poll++) {
     const elapsedBefore = now() - started;
-    const wait = Math.min(pollDelay(schedule, poll), Math.max(0, schedule.deadlineMs - elapsedBefore));
+    const due = lastStart + pollDelay(schedule, poll, lastStart);
+    const wait = Math.min(Math.max(0, due - elapsedBefore), Math.max(0, schedule.deadlineMs - elapsedBefore));
     await sleep(wait);
+    lastStart = now() - started;
     const answer = await queryOnce();
     answers.push(answer);
     const status = statusOf(answer);

@@ -24,25 +24,26 @@ function scripted(statuses: TaskStatus[]) {
 }
 
 describe('Client | poller', () => {
-  it('starts near 2 s, backs off to the cap, and reports each status change with its elapsed time', async () => {
+  it('starts at 2 s, waits a fifth of the elapsed time but at least 1.9 s, and reports each status change', async () => {
     const time = fakeTime();
     const changes: StatusChange[] = [];
     const result = await pollUntilTerminal(
       't1',
-      scripted(['submitted', 'processing', 'processing', 'processing', 'processing', 'processing', 'succeed']),
+      scripted(['submitted', 'processing', 'processing', 'processing', 'processing', 'processing', 'processing', 'succeed']),
       (a) => a.status,
       {
         ...time,
         onStatus: (c) => changes.push(c),
       },
     );
-    expect(time.sleeps).toEqual([2000, 3000, 4500, 6750, 10125, 15000, 15000]);
+    // 1.9 s apart while a fifth of the elapsed time is less than that (to 9.5 s), then a fifth of it.
+    expect(time.sleeps).toEqual([2000, 1900, 1900, 1900, 1900, 1920, 2304, 2765]);
     expect(changes).toEqual([
       { taskId: 't1', from: undefined, to: 'submitted', elapsedMs: 2000, poll: 1 },
-      { taskId: 't1', from: 'submitted', to: 'processing', elapsedMs: 5000, poll: 2 },
-      { taskId: 't1', from: 'processing', to: 'succeed', elapsedMs: 56375, poll: 7 },
+      { taskId: 't1', from: 'submitted', to: 'processing', elapsedMs: 3900, poll: 2 },
+      { taskId: 't1', from: 'processing', to: 'succeed', elapsedMs: 16_589, poll: 8 },
     ]);
-    expect(result.answers).toHaveLength(7);
+    expect(result.answers).toHaveLength(8);
     expect(result.final.status).toBe('succeed');
   });
 
@@ -62,7 +63,8 @@ describe('Client | poller', () => {
     expect(error).toBeInstanceOf(PollTimeoutError);
     expect(error).toMatchObject({ taskId: 't3', lastStatus: 'processing', elapsedMs: 30_000 });
     expect(time.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000);
-    expect(time.sleeps.at(-1)).toBe(30_000 - 26_375);
+    // Polls at 2, 3.9, 5.8, 7.7, 9.6, 11.52, 13.824, 16.589, 19.907, 23.888, 28.666 s; the next wait is cut to the deadline.
+    expect(time.sleeps.at(-1)).toBe(30_000 - 28_666);
   });
 
   it('the default schedule sees a 300 s task finish within 25 queries', async () => {
@@ -76,9 +78,63 @@ describe('Client | poller', () => {
     expect(result.answers.length).toBeLessThanOrEqual(25);
   });
 
-  it('a 15 minute default deadline', () => {
+  it('a 15 minute default deadline; waits grow with the elapsed time between a 1.9 s floor and a 60 s cap', () => {
     expect(DEFAULT_POLL_SCHEDULE.deadlineMs).toBe(900_000);
-    expect(pollDelay(DEFAULT_POLL_SCHEDULE, 1)).toBe(2000);
-    expect(pollDelay(DEFAULT_POLL_SCHEDULE, 50)).toBe(DEFAULT_POLL_SCHEDULE.maxDelayMs);
+    expect(pollDelay(DEFAULT_POLL_SCHEDULE, 1, 0)).toBe(2000);
+    expect(pollDelay(DEFAULT_POLL_SCHEDULE, 2, 2000)).toBe(1900);
+    expect(pollDelay(DEFAULT_POLL_SCHEDULE, 20, 100_000)).toBe(20_000);
+    expect(pollDelay(DEFAULT_POLL_SCHEDULE, 50, 600_000)).toBe(DEFAULT_POLL_SCHEDULE.maxDelayMs);
+  });
+
+  it('keeps the lag a share of the task: at most a fifth of it from 10 s to 10 min, under a tenth at the median', async () => {
+    const shares: number[] = [];
+    for (let ms = 10_000; ms <= 600_000; ms += 250) {
+      const time = fakeTime();
+      const result = await pollUntilTerminal(
+        't6',
+        () => Promise.resolve({ status: time.now() >= ms ? 'succeed' : 'processing' } as const),
+        (a) => a.status,
+        time,
+      );
+      shares.push((result.elapsedMs - ms) / ms);
+    }
+    shares.sort((a, b) => a - b);
+    expect(shares.at(-1)).toBeLessThanOrEqual(0.2);
+    expect(shares[Math.floor(shares.length / 2)]).toBeLessThan(0.1);
+  });
+
+  it('times its waits from one query start to the next, so slow answers do not stretch the schedule', async () => {
+    const time = fakeTime();
+    const starts: number[] = [];
+    const result = await pollUntilTerminal(
+      't7',
+      async () => {
+        starts.push(time.now());
+        await time.sleep(500); // the answer takes half a second of the same clock
+        return { status: starts.length === 4 ? ('succeed' as const) : ('processing' as const) };
+      },
+      (a) => a.status,
+      time,
+    );
+    // The queries start 2 s, then 1.9 s apart, as with instant answers; the waits shrink by the answer's time.
+    expect(starts).toEqual([2000, 3900, 5800, 7700]);
+    expect(time.sleeps).toEqual([2000, 500, 1400, 500, 1400, 500, 1400, 500]);
+    expect(result.answers).toHaveLength(4);
+  });
+
+  it('never polls less than a second apart with the default schedule', async () => {
+    const time = fakeTime();
+    await pollUntilTerminal(
+      't5',
+      () => Promise.resolve({ status: time.now() >= 600_000 ? 'succeed' : 'processing' } as const),
+      (a) => a.status,
+      time,
+    );
+    expect(Math.min(...time.sleeps)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a schedule capped below its floor waits exactly the cap (the harness tests poll every few milliseconds)', () => {
+    expect(pollDelay({ ...DEFAULT_POLL_SCHEDULE, initialDelayMs: 20, maxDelayMs: 20 }, 1, 0)).toBe(20);
+    expect(pollDelay({ ...DEFAULT_POLL_SCHEDULE, initialDelayMs: 20, maxDelayMs: 20 }, 7, 120)).toBe(20);
   });
 });

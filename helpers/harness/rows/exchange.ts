@@ -156,7 +156,7 @@ export async function exchange(input: ExchangeInput): Promise<Exchanged> {
       (answer) => answer.value.task_status,
       {
         sleep,
-        now: mode.now,
+        now: env.now ?? mode.now,
         ...(env.pollSchedule ? { schedule: env.pollSchedule } : {}),
         onStatus: (c) =>
           log(

@@ -13,6 +13,8 @@ export interface RowEnvironment {
   sink: EvidenceSink;
   /** Default: the mode's (instant in replay, real time otherwise). */
   sleep?: Sleep;
+  /** The poller's clock; default: the mode's. The benchmark scales it with its sleeps. */
+  now?: () => number;
   pollSchedule?: Partial<PollSchedule>;
   /** Per-request timeout of the client (default 60 s); a create that times out is an unknown outcome. */
   requestTimeoutMs?: number;
