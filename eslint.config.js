@@ -6,12 +6,15 @@ import tseslint from 'typescript-eslint';
 const FS_WRITES = ['writeFileSync', 'appendFileSync', 'createWriteStream', 'writeSync', 'writeFile', 'appendFile'];
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'reports/'] },
+  { ignores: ['node_modules/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'stryker.config.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
