@@ -16,6 +16,11 @@ export default defineConfig({
     sequence: { sequencer: RowOrderSequencer },
     // The default console, and each round's Allure results in the round's own folder, never the harness's tests.
     reporters: ['default', new RoundAllureReporter()],
+    // Each run transforms the harness's ~120 TypeScript modules again unless they are kept on disk: a third of the
+    // replay suite's time over the bare-vitest floor (README "Benchmark", figure 1). The cache is keyed on each
+    // file's content and the configuration, written atomically (the fault suite's child runs share it), and lives in
+    // node_modules/.experimental-vitest-cache, so a fresh install starts cold; `vitest --clearCache` empties it.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         test: {

@@ -7,7 +7,8 @@ import { RUNS } from './figure.ts';
 
 /**
  * Timing child processes for the benchmark: one command, its wall time, exit code and output, with the CI
- * variables cleared; and a vitest project run RUNS times (or `runs`), each with reports in a fresh temporary folder.
+ * variables cleared; and a vitest project run RUNS times (or `runs`), each with reports in a fresh temporary folder
+ * and any further vitest `args`.
  */
 
 const VITEST = 'node_modules/vitest/vitest.mjs';
@@ -31,11 +32,11 @@ export function run(
   });
 }
 
-export async function vitestMs(project: string, env: Record<string, string>, runs = RUNS): Promise<number[]> {
+export async function vitestMs(project: string, env: Record<string, string>, runs = RUNS, args: string[] = []): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const reportsDir = mkdtempSync(join(tmpdir(), 'bench-reports-'));
-    times.push((await run(process.execPath, [VITEST, 'run', '--project', project], { REPORTS_DIR: reportsDir, ...env })).ms);
+    times.push((await run(process.execPath, [VITEST, 'run', '--project', project, ...args], { REPORTS_DIR: reportsDir, ...env })).ms);
   }
   return times;
 }

@@ -14,7 +14,8 @@ import { resultOf } from './result-video.ts';
 /**
  * Figure 4, download: a large result fetched from the sandbox by the harness's downloader in a child process
  * (download-child.ts), its throughput against curl's on the same URL, and the child's peak memory growth over
- * the download. Runs alternate between the two, so both see the same machine.
+ * the download; and the floor under both, a bare undici read that drops the bytes (download-child.ts `bare`).
+ * Runs alternate between the three, so all see the same machine.
  */
 
 export async function downloadFigure(): Promise<Figure> {
@@ -25,6 +26,8 @@ export async function downloadFigure(): Promise<Figure> {
   const growth: number[] = [];
   const coldGrowth: number[] = [];
   const curl: number[] = [];
+  const bare: number[] = [];
+  const bareGrowth: number[] = [];
   let curlAvailable = true;
   try {
     const client = new KlingClient({ baseUrl: sandbox.url, token: createTokenSource(sandbox.credentials) });
@@ -36,6 +39,10 @@ export async function downloadFigure(): Promise<Figure> {
       ours.push(measured.ms);
       growth.push(megabytes(measured.peakRss - measured.rssBefore));
       coldGrowth.push(megabytes(measured.peakRss - measured.rssCold));
+      const floor = readDownloadLine((await run(process.execPath, [...args, 'bare'])).out);
+      if (floor.bytes !== size * 1024 * 1024) throw new Error(`the bare read got ${floor.bytes} bytes, not ${size} MB`);
+      bare.push(floor.ms);
+      bareGrowth.push(megabytes(floor.peakRss - floor.rssBefore));
       const viaCurl = await curlMs(url, join(dir, 'curl.mp4'));
       if (viaCurl === undefined) curlAvailable = false;
       else curl.push(viaCurl);
@@ -50,7 +57,7 @@ export async function downloadFigure(): Promise<Figure> {
   return {
     id: 4,
     figure: `Download (${size} MB from the sandbox) vs curl`,
-    measured: `${mbps(median(ours)).toFixed(0)} MB/s = ${curlAvailable ? `${ratio.toFixed(2)}x curl (${mbps(median(curl)).toFixed(0)} MB/s)` : 'curl not available'}; RSS growth ${rss.toFixed(1)} MB (${median(coldGrowth).toFixed(1)} MB with undici's first connection)`,
+    measured: `${mbps(median(ours)).toFixed(0)} MB/s = ${curlAvailable ? `${ratio.toFixed(2)}x curl (${mbps(median(curl)).toFixed(0)} MB/s)` : 'curl not available'}; RSS growth ${rss.toFixed(1)} MB (${median(coldGrowth).toFixed(1)} MB with undici's first connection); bare undici read, bytes dropped: ${mbps(median(bare)).toFixed(0)} MB/s${curlAvailable ? ` = ${(mbps(median(bare)) / mbps(median(curl))).toFixed(2)}x curl` : ''}, RSS growth ${median(bareGrowth).toFixed(1)} MB`,
     target: '>= 0.8x curl; RSS growth <= 32 MB',
     met: curlAvailable ? ratio >= 0.8 && rss <= 32 : null,
     detail: {
@@ -59,6 +66,8 @@ export async function downloadFigure(): Promise<Figure> {
       curlMs: curlAvailable ? Math.round(median(curl)) : 'n/a',
       rssGrowthMb: Number(rss.toFixed(1)),
       rssGrowthColdMb: Number(median(coldGrowth).toFixed(1)),
+      bareReadMs: Math.round(median(bare)),
+      bareReadRssGrowthMb: Number(median(bareGrowth).toFixed(1)),
     },
   };
 }

@@ -66,8 +66,8 @@ export function isTerminal(status: TaskStatus): boolean {
 }
 
 /**
- * The time from the start of poll `poll - 1` (or of polling, for the first) to the start of poll `poll` (1-based),
- * the previous one having started `elapsedMs` into polling. The cap is applied last, so a schedule capped below
+ * The time from when poll `poll - 1` was due (or the start of polling, for the first) to when poll `poll` is
+ * (1-based), the previous one due `elapsedMs` into polling. The cap is applied last, so a schedule capped below
  * the floor (the harness's tests poll every few milliseconds) waits exactly the cap.
  */
 export function pollDelay(schedule: PollSchedule, poll: number, elapsedMs: number): number {
@@ -87,14 +87,20 @@ export async function pollUntilTerminal<T>(
   const started = now();
   const answers: T[] = [];
   let last: TaskStatus | undefined;
-  // Waits run from one query's start to the next, so a slow answer (or its retries) does not stretch the
-  // schedule: the lag stays the schedule's share, and no two queries start closer than the floor.
+  // Each poll is due on the schedule's own grid, each wait a share of when the previous poll was due, not of when
+  // it started: a slow answer (or its retries) or a timer that fires late delays that poll alone. Timed from the late
+  // start instead, each delay is a fifth of it and grows the next one: a few milliseconds per poll compound over
+  // 24 polls to a lag a point or more above the schedule's share. Whatever the grid says, no query starts sooner
+  // after the previous one than the floor (capped, as pollDelay is).
+  let due = 0;
   let lastStart = 0;
+  const gap = Math.min(schedule.maxDelayMs, schedule.minDelayMs);
 
   for (let poll = 1; ; poll++) {
     const elapsedBefore = now() - started;
-    const due = lastStart + pollDelay(schedule, poll, lastStart);
-    const wait = Math.min(Math.max(0, due - elapsedBefore), Math.max(0, schedule.deadlineMs - elapsedBefore));
+    due += pollDelay(schedule, poll, due);
+    const at = poll <= 1 ? due : Math.max(due, lastStart + gap);
+    const wait = Math.min(Math.max(0, at - elapsedBefore), Math.max(0, schedule.deadlineMs - elapsedBefore));
     await sleep(wait);
     lastStart = now() - started;
     const answer = await queryOnce();

@@ -122,6 +122,33 @@ describe('Client | poller', () => {
     expect(result.answers).toHaveLength(4);
   });
 
+  it('a timer that fires late delays that poll alone: the polls after it stay on the schedule', async () => {
+    /** The start of every query for a 300 s task, each sleep ending `lateMs` after it was asked to. */
+    async function starts(lateMs: number): Promise<number[]> {
+      let now = 0;
+      const seen: number[] = [];
+      await pollUntilTerminal(
+        't8',
+        () => {
+          seen.push(now);
+          return Promise.resolve({ status: now >= 300_000 ? ('succeed' as const) : ('processing' as const) });
+        },
+        (a) => a.status,
+        { now: () => now, sleep: (ms) => ((now += ms + lateMs), Promise.resolve()) },
+      );
+      return seen;
+    }
+    const due = await starts(0);
+    const late = await starts(100);
+    // Past 20 s every poll starts 100 ms after it was due, never more: the lateness does not add up (timed from the
+    // late starts it grew to over 3 s by 300 s). Sooner, the floor, counted from the late start, holds them 1.9 s apart.
+    expect(late).toHaveLength(due.length);
+    const behind = late.map((start, i) => start - (due[i] ?? Number.NaN)).filter((_, i) => (due[i] ?? 0) > 20_000);
+    expect(behind.length).toBeGreaterThan(10);
+    expect(new Set(behind)).toEqual(new Set([100]));
+    for (const [i, start] of late.entries()) if (i > 0) expect(start - (late[i - 1] ?? 0)).toBeGreaterThanOrEqual(1900);
+  });
+
   it('never polls less than a second apart with the default schedule', async () => {
     const time = fakeTime();
     await pollUntilTerminal(
