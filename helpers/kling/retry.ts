@@ -54,8 +54,10 @@ export async function withRetry<T>(
 
 /** `Retry-After` as seconds or an HTTP date (RFC 9110 section 10.2.3). */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  if (value === null) return undefined;
+  // A blank value is neither (Date.parse gives NaN); a number padded with spaces is still seconds, not a date.
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -158,21 +158,27 @@ describe('Cassette normalization | what an answer may keep', () => {
   });
 });
 
+/** The content a video body becomes in a cassette: a note of its size and sha256, the note its own body. */
+function standInFor(video: Buffer) {
+  const note = `stand-in for a video/mp4 body of ${video.length} bytes, sha256 ${sha(video)}; the file itself is kept with the round's evidence, not in the cassette`;
+  return {
+    mimeType: 'video/mp4',
+    size: Buffer.byteLength(note),
+    text: Buffer.from(note).toString('base64'),
+    encoding: 'base64',
+    comment: note,
+  };
+}
+
 describe('Cassette normalization | the result video', () => {
   const video = Buffer.from('\u0000\u0000\u0000\u0018ftypmp42 fake video bytes');
   const binary = { mimeType: 'video/mp4', size: video.length, text: video.toString('base64'), encoding: 'base64' };
 
   it('is a stand-in naming its size and sha256, and a stand-in stays itself when normalized again', () => {
     const [stored] = normalized(entry({ url: 'https://cdn.example.test/v.mp4?sig=1', content: binary }));
-    const note = `stand-in for a video/mp4 body of ${video.length} bytes, sha256 ${sha(video)}; the file itself is kept with the round's evidence, not in the cassette`;
-    expect(stored?.response.content).toEqual({
-      mimeType: 'video/mp4',
-      size: Buffer.byteLength(note),
-      text: Buffer.from(note).toString('base64'),
-      encoding: 'base64',
-      comment: note,
-    });
-    expect(stored?.response.bodySize).toBe(Buffer.byteLength(note));
+    const content = standInFor(video);
+    expect(stored?.response.content).toEqual(content);
+    expect(stored?.response.bodySize).toBe(content.size);
     expect(stored?.request.url).toBe(`${RECORDED_ORIGIN}/v.mp4`);
     expect(stored?.request.queryString).toEqual([]);
     const again = normalized(stored as HarEntry)[0];
@@ -298,5 +304,59 @@ describe('Cassette normalization | the stand-ins for volatile values', () => {
     });
     expect(fx.json('ftp://cdn.test/860000000000000001', false)).toBe('ftp://cdn.test/900000000000001000');
     expect(fx.json('https://cdn.test/x?id=860000000000000001', false)).toBe(`${RECORDED_ORIGIN}/x`);
+  });
+});
+
+describe('Cassette normalization | edges of the stand-ins', () => {
+  it('a base64 body with a comment of its own is still a stand-in: only our own stand-in note is left as it is', () => {
+    // The "already a stand-in" check keys on the note's opening words; any other comment (a recorder's) is no proof.
+    const video = Buffer.from('real video bytes');
+    const [stored] = normalized(
+      entry({
+        url: 'https://cdn.example.test/v.mp4',
+        content: {
+          mimeType: 'video/mp4',
+          size: video.length,
+          text: video.toString('base64'),
+          encoding: 'base64',
+          comment: 'recorded by Polly',
+        },
+      }),
+    );
+    const content = standInFor(video);
+    expect(stored?.response.content).toEqual(content);
+  });
+
+  it('an id holding regex characters is matched literally in text: replaced where it stands, not where a pattern would match', () => {
+    // Task ids are opaque: `.` and `+` in one are the characters themselves, so the id is escaped before it becomes a pattern.
+    const fx = new Fixturizer(true, ['task.id+0001']);
+    expect(fx.text('see task.id+0001 now')).toBe('see 900000000000001000 now');
+    expect(fx.text('see taskXidd0001 now')).toBe('see taskXidd0001 now');
+  });
+
+  it('in text, a long id that holds a shorter one is replaced whole, before the shorter one can cut it apart', () => {
+    // '12345678' stands whole inside '12345678-9abc' (a '-' bounds it): replaced first, it would leave '…-9abc' behind.
+    const fx = new Fixturizer(true, ['12345678', '12345678-9abc']);
+    expect(fx.text('video 12345678-9abc and 12345678')).toBe('video 900000000000001001 and 900000000000001000');
+  });
+
+  it('a transcription keeps answer text byte for byte, even when a task id holds `$` (a replacement pattern to String.replace)', () => {
+    // Kept ids are not run through replace at all: replacing an id by itself would turn its '$$' into '$'.
+    const id = 'task$$id-0001';
+    const answer = JSON.stringify({ code: 0, data: { task_id: id, task_status_msg: `${id} finished` } });
+    const recording = har(
+      entry({ url: 'http://127.0.0.1:1/v1/videos/text2video/x', content: { mimeType: 'application/json', text: answer } }),
+    );
+    const [stored] = normalizeHar(recording, { comment: 'transcription', keepTaskIds: true }).log.entries;
+    expect(json(stored?.response.content.text)).toEqual({ code: 0, data: { task_id: id, task_status_msg: `${id} finished` } });
+    expect(new Fixturizer(false, [id]).text(`a ${id} b`)).toBe(`a ${id} b`);
+  });
+
+  it('only a value that starts with a URL is rebased as one; a message that mentions a URL stays text', () => {
+    // Rebasing "failed, see https://…" as a URL would make the whole sentence a path on the recorded origin.
+    const fx = new Fixturizer(true, ['860000000000000001']);
+    expect(fx.json({ task_status_msg: 'failed, see https://cdn.test/860000000000000001.mp4?sig=1' }, false)).toEqual({
+      task_status_msg: 'failed, see https://cdn.test/900000000000001000.mp4?sig=1',
+    });
   });
 });

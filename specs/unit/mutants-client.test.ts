@@ -218,6 +218,27 @@ describe('Client | lookups and the free calls', () => {
     await thrown(client.accountCosts({ fromMs: 1, toMs: 2 }));
     expect(requests.map((r) => r.url)).toEqual(['/v1/videos/text2video?pageNum=1&pageSize=30', '/account/costs?start_time=1&end_time=2']);
   });
+  it('a query, a lookup, a list and the account check each hand the transport an explicit GET, not its default', async () => {
+    // The recorder swaps the context's fetch (polly.ts) and reads the method from what the client hands it: a request
+    // that leaves the method out is named by each transport's own default, not by the client.
+    const context = createFetchContext();
+    const { client } = await clientFor(
+      (q, res) => sendJson(res, 200, q.url.includes('?') ? { code: 0, message: 'SUCCEED', data: [] } : taskBody('succeed')),
+      { http: context },
+    );
+    const methods: (string | undefined)[] = [];
+    const original = context.fetch;
+    context.fetch = ((url: string, init?: Parameters<typeof original>[1]) => {
+      methods.push(init?.method);
+      return original(url, init);
+    }) as typeof context.fetch;
+    await client.query('text2video', TASK);
+    await client.lookupByExternalId('text2video', 'ext-1');
+    await client.list('text2video');
+    await thrown(client.accountCosts({ fromMs: 1, toMs: 2 }));
+    await client.create('text2video', body);
+    expect(methods).toEqual(['GET', 'GET', 'GET', 'GET', 'POST']);
+  });
 });
 
 describe('Client | its settings', () => {

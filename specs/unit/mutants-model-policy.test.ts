@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../helpers/kling/families.ts';
-import { LEGACY_ROUTES, MODEL_POLICY, checkPolicy, type Approval } from '../../helpers/kling/model-policy.ts';
+import { LEGACY_ROUTES, MODEL_POLICY, OMITTED_MODEL_STATUS, checkPolicy, type Approval } from '../../helpers/kling/model-policy.ts';
 
 /**
  * The model policy to the letter: every refusal's field, approval and message, in the order they are given, and
@@ -8,6 +8,21 @@ import { LEGACY_ROUTES, MODEL_POLICY, checkPolicy, type Approval } from '../../h
  */
 
 const ALL_APPROVALS: Record<Approval, true> = { omniModelRecheck: true, legacyModel: true, legacyRoute: true, pro: true };
+
+/** The table as the edits of `pnpm policy:propose` change it; readonly only in its type, so a test can stand in for an edit. */
+type EditablePolicy = Record<Family, { omitted: 'allowed' | 'refused'; allowed: readonly string[] }>;
+
+/** Runs `check` with one family's entry edited, then puts the entry back as it was. */
+function withPolicyEdit<T>(family: Family, edit: Partial<EditablePolicy[Family]>, check: () => T): T {
+  const table: EditablePolicy = MODEL_POLICY;
+  const { omitted, allowed } = table[family];
+  Object.assign(table[family], edit);
+  try {
+    return check();
+  } finally {
+    Object.assign(table[family], { omitted, allowed });
+  }
+}
 
 describe('Model policy | each refusal, exactly', () => {
   it('Omni: the model must be named, and when omitted the mode defaults to pro', () => {
@@ -90,6 +105,40 @@ describe('Model policy | each refusal, exactly', () => {
       for (const [model, approval] of Object.entries(policy.needsApproval)) {
         expect(checkPolicy(family, { model_name: model, mode: 'std' }, approvals).map((r) => r.approval)).toEqual([approval]);
       }
+    }
+  });
+});
+
+describe('Model policy | the table as later edits leave it', () => {
+  it('a family made caller-explicit by a refusal names every model it allows, comma-separated', () => {
+    // The edit policy:propose proposes when the API refuses a body without a model (applyToSource): omitted → refused.
+    expect(withPolicyEdit('text2video', { omitted: 'refused' }, () => checkPolicy('text2video', { mode: 'std' }))).toEqual([
+      {
+        field: 'model_name',
+        message:
+          'must be set explicitly on text2video; the policy allows kling-v2-master, kling-v2-1-master, kling-v2-5-turbo, kling-v2-6, kling-v3',
+      },
+    ]);
+    expect(checkPolicy('text2video', { mode: 'std' })).toEqual([]);
+  });
+
+  it('a family that allows no model unasked says the policy allows none, not an empty list', () => {
+    expect(
+      withPolicyEdit('multi-image2video', { allowed: [] }, () =>
+        checkPolicy('multi-image2video', { model_name: 'kling-v1-6', mode: 'std' }, { legacyRoute: true }),
+      ),
+    ).toEqual([{ field: 'model_name', message: "'kling-v1-6' is not allowed on multi-image2video; the policy allows none" }]);
+    expect(checkPolicy('multi-image2video', { model_name: 'kling-v1-6', mode: 'std' }, { legacyRoute: true })).toEqual([]);
+  });
+
+  it("tracks the 'model omitted' answer of rows B and C (text2video, image2video), each agreeing with what the table allows", () => {
+    // policy:propose starts each proposal from these entries; an entry that went missing would read as provisional
+    // even after a round verified or refused it.
+    expect(Object.keys(OMITTED_MODEL_STATUS).sort()).toEqual(['image2video', 'text2video']);
+    for (const family of ['text2video', 'image2video'] as const) {
+      const status = OMITTED_MODEL_STATUS[family]?.status;
+      expect(['provisional', 'verified', 'refused']).toContain(status);
+      expect(MODEL_POLICY[family].omitted).toBe(status === 'refused' ? 'refused' : 'allowed');
     }
   });
 });

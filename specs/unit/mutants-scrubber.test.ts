@@ -282,3 +282,100 @@ describe('Redaction | large base64 becomes its digest', () => {
     expect(redactBody(undefined)).toBeUndefined();
   });
 });
+
+describe('Scrubber | a process that has registered nothing', () => {
+  // A second, untouched instance of the module (the query makes it a module of its own): the registry above is shared
+  // by every test of this file, so only a fresh copy shows what the scrubber knows before anyone tells it anything.
+  type Fresh = { knownSecrets: typeof knownSecrets; scrubText: typeof scrubText; registerSecret: typeof registerSecret };
+  const FRESH: string = '../../helpers/harness/sinks/scrubber.ts?fresh-registry';
+
+  it('knows no secret, so no text of any shape is taken for one until a secret is registered', async () => {
+    const fresh = (await import(FRESH)) as Fresh;
+    expect(fresh.knownSecrets()).toEqual([]);
+    expect(fresh.scrubText('plain words, a\u200bzero-width space')).toBe('plain words, a\u200bzero-width space');
+    fresh.registerSecret('Fr3shOnlySecret');
+    expect(fresh.knownSecrets()).toEqual(['Fr3shOnlySecret']);
+  });
+});
+
+describe('Scrubber | the edges of the shapes it knows', () => {
+  it('a Bearer value after several spaces or tabs goes too', () => {
+    expect(scrubText('Bearer  \t tok')).toBe('Bearer [redacted]');
+  });
+
+  it('a JWT spelled with escapes needs eyJ and eight more, as a plain one does', () => {
+    // Seven characters after eyJ: not a JWT, so the run stays; eight: it goes.
+    expect(scrubText('u=%65yJabcdefg ok')).toBe('u=%65yJabcdefg ok');
+    expect(scrubText('u=%65yJabcdefgh ok')).toBe('[redacted] ok');
+  });
+
+  it('a Bearer value spelled with escapes may have several spaces after "Bearer"', () => {
+    expect(scrubText('h=Bearer%20%20tok ok')).toBe('[redacted] ok');
+    expect(scrubText('h=Bearer%09%20tok ok')).toBe('[redacted] ok');
+  });
+});
+
+describe('Scrubber | what is and is not a percent escape', () => {
+  const SECRET = 'Tw1ceSpelledKey';
+
+  it('a bare % or a % with one hex digit beside a plain JWT: the JWT goes as a JWT, the run is no escape', () => {
+    // Were either taken for an escape, the whole run would go as an encoded secret ("[redacted]").
+    expect(scrubText('x eyJabcdefgh%zz y')).toBe('x [redacted-jwt]%zz y');
+    expect(scrubText('x eyJabcdefgh%7z y')).toBe('x [redacted-jwt]%7z y');
+    expect(scrubText('x eyJabcdefgh%7 y')).toBe('x [redacted-jwt]%7 y');
+  });
+
+  it('only the run around an escape is read for a secret, not the rest of the text', () => {
+    expect(scrubText('a%2Fb and Bearer tok')).toBe('a%2Fb and Bearer [redacted]');
+    expect(scrubText('a%2Fb and eyJabcdefgh')).toBe('a%2Fb and [redacted-jwt]');
+  });
+
+  it('one run that spells the secret twice is one redaction', () => {
+    registerSecret(SECRET);
+    expect(scrubText(`k=${spell(SECRET, 0)}&j=${spell(SECRET, 0)} end`)).toBe('[redacted] end');
+  });
+
+  it('a spelled secret right after the separator that ends another one goes too', () => {
+    registerSecret(SECRET);
+    expect(scrubText(`${spell(SECRET, 0)} ${spell(SECRET, 0)}`)).toBe('[redacted] [redacted]');
+    expect(scrubText(`${spell(SECRET, 0)}"${spell(SECRET, 4)}`)).toBe('[redacted]"[redacted]');
+  });
+});
+
+describe('Scrubber | hidden characters: where they are and how many', () => {
+  const SECRET = 'Sec0ndCharHidden';
+  const OUTER = 'Ov3rlapInnerAndOuter';
+  const INNER = 'Ov3rlapInner';
+  const SHORT = 'S0rtShortOne';
+  const LONG = 'S0rtLongerSecretValue';
+
+  it('a hidden character as the second character of the text still hides nothing', () => {
+    registerSecret(SECRET);
+    expect(scrubText(`${SECRET.slice(0, 1)}\u200b${SECRET.slice(1)}`)).toBe(REDACTED);
+    expect(scrubText(`${SECRET.slice(0, 1)}\u200b${SECRET.slice(1)} tail`)).toBe('[redacted] tail');
+  });
+
+  it('a secret cut three times by escape sequences longer than any secret is one redaction', () => {
+    registerSecret(SECRET);
+    // Each sequence is far longer than the longest secret, so the windows around them only cover the secret once
+    // they are joined: the secret is seen whole only by reading across all three.
+    const escape = `\u001b[${'0'.repeat(2000)}m`;
+    const cut = `${SECRET.slice(0, 2)}${escape}${SECRET.slice(2, 6)}${escape}${SECRET.slice(6, 10)}${escape}${SECRET.slice(10)}`;
+    expect(scrubText(`a ${cut} b`)).toBe('a [redacted] b');
+  });
+
+  it('a hidden secret that holds a shorter hidden secret is redacted once, whole', () => {
+    registerSecret(INNER);
+    registerSecret(OUTER);
+    expect(scrubText(`a ${OUTER.slice(0, 4)}\u200b${OUTER.slice(4)} b`)).toBe('a [redacted] b');
+  });
+
+  it('two different hidden secrets side by side, the shorter first, both go', () => {
+    registerSecret(SHORT);
+    registerSecret(LONG);
+    const short = `${SHORT.slice(0, 4)}\u200b${SHORT.slice(4)}`;
+    const long = `${LONG.slice(0, 10)}\u200b${LONG.slice(10)}`;
+    expect(scrubText(`x ${short} ${long} y`)).toBe('x [redacted] [redacted] y');
+    expect(scrubText(`x ${long} ${short} y`)).toBe('x [redacted] [redacted] y');
+  });
+});

@@ -49,10 +49,10 @@ function real(path: string): string {
 }
 
 const same = (a: string, b: string) => real(a) === real(b);
-/** At or inside `dir`. */
+/** At or inside `dir` (at it, the relative path is '', which neither climbs out nor is absolute). */
 const within = (path: string, dir: string) => {
   const inner = relative(real(dir), real(path));
-  return inner === '' || (!inner.startsWith('..') && !isAbsolute(inner));
+  return !inner.startsWith('..') && !isAbsolute(inner);
 };
 
 /** A rehearsal's own scratch recordings and ledger, beside its reports: the one place this is said. */
@@ -68,39 +68,38 @@ export function runPaths(
 ): { recordingsDir: string; ledgerFile: string | undefined; problems: string[] } {
   const asked = env.RECORDINGS_DIR === '' ? undefined : env.RECORDINGS_DIR;
   const problems: string[] = [];
-  const refuse = (own: string) =>
-    problems.push(
-      `RECORDINGS_DIR=${asked ?? ''} would point this run at other recordings and another ledger than its own (${own}); unset it`,
-    );
+  const refuse = (to: string, own: string) =>
+    problems.push(`RECORDINGS_DIR=${to} would point this run at other recordings and another ledger than its own (${own}); unset it`);
   let paths: { recordingsDir: string; ledgerFile: string | undefined };
   switch (target.kind) {
     case 'recording':
       paths = { recordingsDir: asked ?? COMMITTED_RECORDINGS, ledgerFile: undefined };
       break;
     case 'kling':
-      if (asked !== undefined && !same(asked, COMMITTED_RECORDINGS)) refuse(COMMITTED_RECORDINGS);
+      if (asked !== undefined && !same(asked, COMMITTED_RECORDINGS)) refuse(asked, COMMITTED_RECORDINGS);
       paths = { recordingsDir: COMMITTED_RECORDINGS, ledgerFile: COMMITTED_LEDGER };
       break;
     case 'custom-host': {
       const dir = join(reportsDir, 'hosts', hostFolder(target.host));
-      if (asked !== undefined && !same(asked, join(dir, 'recordings'))) refuse(join(dir, 'recordings'));
+      if (asked !== undefined && !same(asked, join(dir, 'recordings'))) refuse(asked, join(dir, 'recordings'));
       paths = { recordingsDir: join(dir, 'recordings'), ledgerFile: join(dir, 'ledger.jsonl') };
       break;
     }
     case 'sandbox': {
       // Any scratch folder (the re-record tool picks its own), but never the committed one.
       const own = rehearsalPaths(reportsDir);
-      if (asked !== undefined && same(asked, COMMITTED_RECORDINGS)) refuse(own.recordingsDir);
+      if (asked !== undefined && same(asked, COMMITTED_RECORDINGS)) refuse(asked, own.recordingsDir);
       paths = { ...own, ...(asked !== undefined && !same(asked, COMMITTED_RECORDINGS) ? { recordingsDir: asked } : {}) };
       break;
     }
   }
   // Only a Kling host's run may write the committed recordings, whatever the folders were called or linked as.
   if (target.kind !== 'kling' && target.kind !== 'recording') {
-    for (const path of [paths.recordingsDir, paths.ledgerFile ?? '', reportsDir]) {
-      if (path !== '' && within(path, COMMITTED_RECORDINGS)) {
+    // An empty REPORTS_DIR is the working directory: checked as any other, and named '.'.
+    for (const path of [paths.recordingsDir, paths.ledgerFile, reportsDir]) {
+      if (path !== undefined && within(path, COMMITTED_RECORDINGS)) {
         problems.push(
-          `${path} is inside the committed ${COMMITTED_RECORDINGS}/: only a run against a Kling host writes there; point REPORTS_DIR and RECORDINGS_DIR elsewhere`,
+          `${path || '.'} is inside the committed ${COMMITTED_RECORDINGS}/: only a run against a Kling host writes there; point REPORTS_DIR and RECORDINGS_DIR elsewhere`,
         );
         break;
       }
